@@ -253,9 +253,7 @@ def _cloud_event_regions(
     return (("aliyunregionid", event), ("regionId", data), ("regionId", content))
 
 
-def _wrong_type(
-    what: str, field: str, expected: str, value: object, shown: object
-) -> _Rejected:
+def _wrong_type(what: str, field: str, expected: str, value: object, shown: object) -> _Rejected:
     if value is None:
         reason = f"invalid {what}: '{field}' is missing or null"
     elif value == "":
