@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+){1,3}$")
+# Used with fullmatch, because "$" also matches before a trailing newline.
+REGION_PATTERN = re.compile(r"[a-z]{2,}(-[a-z0-9]+){1,3}")
 REBOOT_POLICIES = ("never", "new-instances", "always")
 ENDPOINT_TYPES = ("public", "vpc")
 SIGNATURE_VERSIONS = ("v3", "v1")
@@ -245,7 +246,7 @@ def _parse_regions(name: str, value: str) -> tuple[str, ...]:
         region = item.strip()
         if not region:
             continue
-        if not REGION_PATTERN.match(region):
+        if not REGION_PATTERN.fullmatch(region):
             raise ConfigError(
                 f"{name} contains {region!r}, which is not a region ID such as cn-hangzhou"
             )

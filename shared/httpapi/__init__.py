@@ -1,0 +1,1 @@
+"""The HTTP API: the documented InstallCloudAssistant request form over a WSGI handler."""

@@ -1,0 +1,115 @@
+"""The sweep use case: find Running instances without the agent in whole regions and install it.
+
+The main thread pages through `DescribeInstances` (Running only, 100 a page),
+round-robin across regions, and hands each page to a worker. At most twice
+`max_concurrency` pages are held at once, so memory does not grow with the fleet.
+Once the deadline is reached no new page is read, and the regions not finished
+are reported as deferred work for the next sweep.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+from shared import report as outcomes
+from shared.config import Config
+from shared.ecs import EcsError, Instance
+from shared.installer import process_instances
+from shared.logs import get_logger
+from shared.report import Outcome
+from shared.run import Run
+from shared.validation import excerpt, region_error
+
+log = get_logger("shared.sweep")
+
+PAGE_SIZE = 100
+# Outcomes that need nothing; a sweep counts them but lists and logs them only at debug level.
+SWEEP_QUIET_OUTCOMES = frozenset({outcomes.ALREADY_ONLINE, outcomes.SKIPPED_OUT_OF_SCOPE})
+
+
+def resolve_regions(run: Run, config: Config, own_region: str, requested: Sequence[object] | None) -> list[str]:
+    """Return the regions to sweep: those requested (within ALLOWED_REGIONS), else the configured ones.
+
+    Requested regions that are invalid or not allowed are rejected in the report.
+    """
+    if requested is not None:
+        regions: list[str] = []
+        for value in requested:
+            problem = region_error(value)
+            if problem is None and not config.region_allowed(str(value)):
+                problem = f"region {value} is not in ALLOWED_REGIONS"
+            if problem is not None:
+                run.report.reject(problem, excerpt(value))
+            elif value not in regions:
+                regions.append(str(value))
+        return regions
+
+    if config.sweep_all_regions:
+        try:
+            described = run.client.describe_regions()
+        except EcsError as error:
+            run.note_error(error)
+            run.report.defer_work("*", f"DescribeRegions failed ({error.code}); no region was swept")
+            return []
+        return [item.region_id for item in described if config.region_allowed(item.region_id)]
+
+    if config.sweep_regions:
+        return list(config.sweep_regions)
+    return [own_region]
+
+
+def sweep(run: Run, regions: Sequence[str], max_concurrency: int) -> None:
+    """Sweep the regions with at most `max_concurrency` pages processed at once."""
+    pagers: dict[str, Iterator[list[Instance]]] = {
+        region: iter(run.client.describe_instances(region, status="Running", page_size=PAGE_SIZE))
+        for region in regions
+    }
+    active = list(regions)
+    in_flight: set[Future] = set()
+
+    with ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="sweep") as pool:
+        while active:
+            for region in list(active):
+                page = _next_page(run, region, pagers[region])
+                if page is None:
+                    active.remove(region)
+                    continue
+                # Worker threads do not inherit context variables, so each page runs in a copy.
+                context = contextvars.copy_context()
+                in_flight.add(pool.submit(context.run, _process_page, run, region, page))
+                while len(in_flight) >= 2 * max_concurrency:
+                    _done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+        wait(in_flight)
+
+
+def _next_page(run: Run, region: str, pager: Iterator[list[Instance]]) -> list[Instance] | None:
+    """Return the next page of the region, or None when the region is finished or must stop."""
+    if run.fatal is not None:
+        run.report.defer_work(region, f"sweep stopped: {run.fatal.code}")
+        return None
+    if run.deadline.expired():
+        run.report.defer_work(region, "deadline reached before every page was read; the next sweep continues")
+        return None
+    try:
+        return next(pager)
+    except StopIteration:
+        return None
+    except EcsError as error:
+        run.note_error(error)
+        run.report.defer_work(region, f"DescribeInstances failed ({error.code}); the next sweep retries")
+        return None
+
+
+def _process_page(run: Run, region: str, page: list[Instance]) -> None:
+    """Process one page, making sure an unexpected error still leaves an outcome for each instance."""
+    try:
+        process_instances(run, region, page)
+    except Exception as error:  # noqa: BLE001 - a worker must never lose the page's instances
+        log.exception("sweep_page_failed", regionId=region, size=len(page))
+        for instance in page:
+            if not run.report.has(region, instance.instance_id):
+                run.report.add(Outcome(instance.instance_id, region, outcomes.FAILED,
+                                       f"internal error: {type(error).__name__}", error_code="InternalError",
+                                       retryable=True))
