@@ -2,12 +2,12 @@
 
 Shapes handled, each explicitly:
 
-- an EventBridge CloudEvent (`specversion`, `id`, `source`, `type`, `data`,
-  `aliyunregionid`, ...). ECS and Auto Scaling push one event per invocation;
-- a JSON array of CloudEvents or of RawData objects (event-streaming mode);
-  each element is parsed on its own;
-- RawData: only the event's `data` object;
-- the CloudMonitor notification (`product: "ECS"`, `name: "Instance:StateChange"`,
+- An EventBridge CloudEvent (`specversion`, `id`, `source`, `type`, `data`,
+  `aliyunregionid`, ...). ECS and Auto Scaling push one event per invocation.
+- A JSON array of CloudEvents or of RawData objects, as event-streaming mode
+  delivers them. Each element is parsed on its own.
+- RawData, which is only the event's `data` object.
+- The CloudMonitor notification (`product: "ECS"`, `name: "Instance:StateChange"`,
   `content.resourceId`, `regionId`).
 
 ECS state change data arrives either as a CloudMonitor-style `content` object
@@ -27,12 +27,10 @@ from shared.payloads.model import (
 from shared.payloads.text import decode_json, describe_type, excerpt
 
 ECS_STATE_CHANGE_TYPE = "ecs:Instance:StateChange"
-ESS_SCALE_OUT_TYPES = frozenset(
-    {"ess:ScalingActivity:ScaleOutSuccess", "ess:ScalingActivity:ScaleOutPartialSuccess"}
-)
+ESS_SCALE_OUT_TYPES = frozenset({"ess:ScalingActivity:ScaleOutSuccess", "ess:ScalingActivity:ScaleOutPartialSuccess"})
 ACTED_ON_STATE = "Running"
 ECS_INSTANCE_RESOURCE_TYPE = "ALIYUN::ECS::Instance"
-# CloudMonitor notifications have an `id` but no `source`; this stands in for it in keys.
+# CloudMonitor notifications have an `id` but no `source`, so keys use this value instead.
 CLOUDMONITOR_KEY_SOURCE = "cloudmonitor"
 # Embedded values in reasons are cut shorter than Rejection.value.
 _REASON_VALUE_LIMIT = 64
@@ -46,13 +44,12 @@ class _Rejected(Exception):
         self.rejection = Rejection(reason, excerpt(value))
 
 
-def parse_instance_events(
-    payload: bytes, default_region: str
-) -> tuple[list[InstanceEvent], list[Rejection]]:
+def parse_instance_events(payload: bytes, default_region: str) -> tuple[list[InstanceEvent], list[Rejection]]:
     """Parse an instance event payload into events to act on and rejections.
 
-    Never raises. Every part of the payload that is not acted on, from invalid
-    JSON to an ignored event type, yields one Rejection with the reason.
+    Never raises, which property tests check with random JSON and bytes. Every
+    part of the payload that is not acted on, from invalid JSON to an ignored
+    event type, yields one Rejection with the reason.
     `default_region` is used when the payload carries no region.
     Instance IDs are returned as found, however many there are; the caller
     validates them and enforces its own limit.
@@ -72,10 +69,7 @@ def parse_instance_events(
     elif isinstance(document, dict):
         _collect(document, default_region, "", events, rejections)
     else:
-        reason = (
-            "invalid payload: expected a JSON object or array, "
-            f"got a JSON {describe_type(document)}"
-        )
+        reason = f"invalid payload: expected a JSON object or array, got a JSON {describe_type(document)}"
         rejections.append(Rejection(reason, excerpt(document)))
 
     return events, rejections
@@ -137,8 +131,8 @@ def _parse_cloudmonitor(notification: dict, default_region: str) -> InstanceEven
     product = notification.get("product")
     name = notification.get("name")
     if product != "ECS" or name != "Instance:StateChange":
-        shown = f"{excerpt(product, _REASON_VALUE_LIMIT)} {excerpt(name, _REASON_VALUE_LIMIT)}"
-        raise _Rejected(f"ignored: CloudMonitor event {shown} is not handled", notification)
+        event_name = f"{_quote(product)} {_quote(name)}"
+        raise _Rejected(f"ignored: CloudMonitor event {event_name} is not handled", notification)
 
     # The top-level resourceId is the instance's ARN, so only content.resourceId is used.
     instance_id, state, _ = _read_state_change(notification, require_content=True)
@@ -192,13 +186,14 @@ def _read_state_change(data: dict, require_content: bool) -> tuple[str, str, dic
 
     resource_type = fields.get("resourceType")
     if resource_type is not None and resource_type != ECS_INSTANCE_RESOURCE_TYPE:
-        shown = excerpt(resource_type, _REASON_VALUE_LIMIT)
-        raise _Rejected(f"ignored: resource type {shown} is not {ECS_INSTANCE_RESOURCE_TYPE}", data)
+        raise _Rejected(
+            f"ignored: resource type {_quote(resource_type)} is not {ECS_INSTANCE_RESOURCE_TYPE}",
+            data,
+        )
 
     if state != ACTED_ON_STATE:
         raise _Rejected(
-            f"ignored: instance {_quote(instance_id)} state is {_quote(state)}; "
-            f"only {ACTED_ON_STATE} is acted on",
+            f"ignored: instance {_quote(instance_id)} state is {_quote(state)}; only {ACTED_ON_STATE} is acted on",
             data,
         )
     return instance_id, state, content
@@ -226,14 +221,13 @@ def _read_scale_out(data: dict) -> tuple[list[str], dict | None]:
     non_strings = [item for item in instance_ids if not isinstance(item, str)]
     if non_strings:
         raise _Rejected(
-            f"invalid scale-out data: {len(non_strings)} of {len(instance_ids)} "
-            "'instanceIds' elements are not strings",
+            f"invalid scale-out data: {len(non_strings)} of {len(instance_ids)} 'instanceIds' elements are not strings",
             non_strings,
         )
     return list(instance_ids), content if isinstance(content, dict) else None
 
 
-def _pick_region(default_region: str, shown: object, *sources: tuple[str, dict | None]) -> str:
+def _pick_region(default_region: str, rejected_value: object, *sources: tuple[str, dict | None]) -> str:
     """Return the first non-empty region among (field, object) pairs, else the default."""
     for field, container in sources:
         if container is None:
@@ -242,26 +236,24 @@ def _pick_region(default_region: str, shown: object, *sources: tuple[str, dict |
         if region is None or region == "":
             continue
         if not isinstance(region, str):
-            raise _wrong_type("event", field, "a string", region, shown)
+            raise _wrong_type("event", field, "a string", region, rejected_value)
         return region
     return default_region
 
 
-def _cloud_event_regions(
-    event: dict, data: dict, content: dict | None
-) -> tuple[tuple[str, dict | None], ...]:
+def _cloud_event_regions(event: dict, data: dict, content: dict | None) -> tuple[tuple[str, dict | None], ...]:
     return (("aliyunregionid", event), ("regionId", data), ("regionId", content))
 
 
-def _wrong_type(what: str, field: str, expected: str, value: object, shown: object) -> _Rejected:
+def _wrong_type(object_name: str, field: str, expected: str, value: object, rejected_value: object) -> _Rejected:
     if value is None:
-        reason = f"invalid {what}: '{field}' is missing or null"
+        reason = f"invalid {object_name}: '{field}' is missing or null"
     elif value == "":
-        reason = f"invalid {what}: '{field}' must be {expected}, got an empty string"
+        reason = f"invalid {object_name}: '{field}' must be {expected}, got an empty string"
     else:
-        reason = f"invalid {what}: '{field}' must be {expected}, got {describe_type(value)}"
-    return _Rejected(reason, shown)
+        reason = f"invalid {object_name}: '{field}' must be {expected}, got {describe_type(value)}"
+    return _Rejected(reason, rejected_value)
 
 
-def _quote(value: str) -> str:
+def _quote(value: object) -> str:
     return excerpt(value, _REASON_VALUE_LIMIT)

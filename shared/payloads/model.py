@@ -23,7 +23,7 @@ class Rejection:
 
 @dataclass(frozen=True)
 class InstanceEvent:
-    """One instance event that asks for the agent check on its instances.
+    """One instance event that requests the agent check on its instances.
 
     `key` is (source, id) for duplicate detection, or None when the shape has no
     ID. `kind` is one of ECS_STATE_CHANGE, ESS_SCALE_OUT or

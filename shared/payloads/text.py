@@ -132,7 +132,8 @@ def _render_scalar(value: object) -> str:
     try:
         return repr(value)
     except ValueError:
-        # Python refuses to convert integers of more than 4300 digits to text.
+        # Since 3.10.7, Python raises ValueError when converting an integer of
+        # more than 4300 digits to text.
         return "<large integer>"
 
 

@@ -20,8 +20,9 @@ PAYLOAD_KEYS = ("regions", "dryRun")
 def parse_timer_event(payload: bytes) -> tuple[TimerEvent, list[Rejection]]:
     """Parse a timer trigger event, returning Rejections for ignored parts.
 
-    Never raises. A wrongly typed field is ignored (left None) and reported as
-    a Rejection, so the sweep still runs with its configured defaults.
+    Never raises, which property tests check with random JSON and bytes. A
+    wrongly typed field is ignored (left None) and reported as a Rejection,
+    so the sweep still runs with its configured defaults.
     """
     empty = TimerEvent(trigger_time=None, trigger_name=None, regions=None, dry_run=None)
     document, rejection = decode_json(payload)
@@ -48,9 +49,7 @@ def _optional_string(document: dict, field: str, rejections: list[Rejection]) ->
     return None
 
 
-def _parse_sweep_options(
-    payload: object, rejections: list[Rejection]
-) -> tuple[tuple[str, ...] | None, bool | None]:
+def _parse_sweep_options(payload: object, rejections: list[Rejection]) -> tuple[tuple[str, ...] | None, bool | None]:
     """Return (regions, dry_run) from the configured payload string."""
     if payload is None:
         return None, None

@@ -3,15 +3,15 @@
 It follows the rules on the EventBridge event patterns page
 (https://www.alibabacloud.com/help/en/doc-detail/181432.htm):
 
-- a pattern mirrors the event's nesting; keys are combined with AND and the
-  values in a key's array with OR; matching is case-sensitive;
-- an exact value matches when both render to the same string, so 300 matches
-  300 and "300" but not 300.0;
-- operators are objects inside the value array: `prefix`, `suffix` (both may
+- A pattern mirrors the event's nesting. Keys are combined with AND and the
+  values in a key's array with OR. Matching is case-sensitive.
+- An exact value matches when both render to the same string, so 300 matches
+  300 and "300" but not 300.0.
+- Operators are objects inside the value array: `prefix`, `suffix` (both may
   share one object), `contains`, `anything-but` (a value, an array of values,
   or a `prefix` or `suffix` object), `numeric` (pairs of comparison and
-  number), `exists`, and `cidr` (IPv4 only);
-- `[null]` matches a null value and `[""]` an empty string; neither matches
+  number), `exists`, and `cidr` (IPv4 only).
+- `[null]` matches a null value and `[""]` an empty string. Neither matches
   the other or an absent field.
 """
 
@@ -64,7 +64,7 @@ def _matches_any(conditions: list, value: object) -> bool:
         raise PatternError("a pattern value array must not be empty")
 
     # NOTE: The EventBridge page does not say how an array in the event is
-    # matched; this follows Amazon EventBridge, where any element may match.
+    # matched. This follows Amazon EventBridge, where any element may match.
     candidates = value if isinstance(value, list) else [value]
     for condition in conditions:
         if isinstance(condition, dict) and "exists" in condition:
@@ -77,10 +77,10 @@ def _matches_any(conditions: list, value: object) -> bool:
 
 
 def _check_exists(condition: dict, value: object) -> bool:
-    wanted = condition["exists"]
-    if len(condition) != 1 or not isinstance(wanted, bool):
+    expected_presence = condition["exists"]
+    if len(condition) != 1 or not isinstance(expected_presence, bool):
         raise PatternError(f"invalid exists condition {condition!r}")
-    return (value is not _ABSENT) == wanted
+    return (value is not _ABSENT) == expected_presence
 
 
 def _matches_condition(condition: object, value: object) -> bool:

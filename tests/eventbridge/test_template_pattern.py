@@ -20,8 +20,8 @@ from tests.payloads.fixtures import fixture_json
 DELIVERED = [
     "eventbridge_ecs_running_content.json",
     "eventbridge_ecs_running_flat.json",
-    # A stopped instance still matches: the pattern filters on type, and the
-    # function rejects states other than Running itself.
+    # A stopped instance still matches, because the pattern filters on type
+    # only. The function itself rejects states other than Running.
     "eventbridge_ecs_stopped.json",
     "eventbridge_ess_scale_out_success.json",
     "eventbridge_ess_scale_out_partial_success.json",

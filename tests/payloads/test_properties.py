@@ -1,4 +1,4 @@
-"""Property tests: the parsers never raise, whatever they are given."""
+"""Property tests that the parsers never raise, whatever they are given."""
 
 from __future__ import annotations
 
