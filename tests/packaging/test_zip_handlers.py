@@ -73,8 +73,21 @@ def _request(function: str, timeout: int, **fields) -> dict:
     return {**base, **fields}
 
 
-def _outcomes(report: dict) -> dict[str, str]:
-    return {item["instanceId"]: item["outcome"] for item in report["instances"]}
+def _outcomes(instances: list[dict]) -> dict[str, str]:
+    return {item["instanceId"]: item["outcome"] for item in instances}
+
+
+def _install_calls(emulator) -> list[dict]:
+    return [
+        call
+        for call in emulator.calls()
+        if call["action"] == "InstallCloudAssistant" and call["status"] == 200
+    ]
+
+
+def _agent_of(emulator, instance_id: str) -> str:
+    instances = emulator.state()["instances"]
+    return next(item["CloudAssistant"] for item in instances if item["InstanceId"] == instance_id)
 
 
 @pytest.fixture
@@ -90,8 +103,10 @@ def test_instance_event_from_zip(built_zips, fleet, tmp_path):
     result = invoke_in_zip(code_dir, request, _child_env(fleet.url), tmp_path)
 
     report = json.loads(result["body"])
-    assert _outcomes(report)[INSTANCE_ID] in DONE_OUTCOMES
-    assert OTHER_INSTANCE_ID not in _outcomes(report)
+    assert _outcomes(report["instances"])[INSTANCE_ID] in DONE_OUTCOMES
+    assert OTHER_INSTANCE_ID not in _outcomes(report["instances"])
+    assert len(_install_calls(fleet)) == 1
+    assert _agent_of(fleet, INSTANCE_ID) != "none"
 
 
 def test_timer_sweep_from_zip(built_zips, fleet, tmp_path):
@@ -102,7 +117,9 @@ def test_timer_sweep_from_zip(built_zips, fleet, tmp_path):
     result = invoke_in_zip(code_dir, request, _child_env(fleet.url), tmp_path)
 
     report = json.loads(result["body"])
-    assert _outcomes(report)[INSTANCE_ID] in DONE_OUTCOMES
+    assert _outcomes(report["instances"])[INSTANCE_ID] in DONE_OUTCOMES
+    assert len(_install_calls(fleet)) == 1
+    assert _agent_of(fleet, INSTANCE_ID) != "none"
 
 
 def test_http_install_from_zip(built_zips, fleet, tmp_path):
@@ -118,6 +135,10 @@ def test_http_install_from_zip(built_zips, fleet, tmp_path):
 
     result = invoke_in_zip(code_dir, request, _child_env(fleet.url), tmp_path)
 
+    # The HTTP API returns the InstallCloudAssistant response form.
     assert result["status"].startswith("200"), result
-    report = json.loads(result["body"])
-    assert _outcomes(report)[INSTANCE_ID] in DONE_OUTCOMES
+    response = json.loads(result["body"])
+    assert response["RequestId"] == "zip-test-http_api"
+    assert _outcomes(response["Instances"])[INSTANCE_ID] in DONE_OUTCOMES
+    assert len(_install_calls(fleet)) == 1
+    assert _agent_of(fleet, INSTANCE_ID) != "none"
