@@ -25,6 +25,8 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATE_PATH = REPO_ROOT / "template.yml"
 DEFAULT_REGION = "cn-hangzhou"
+# Placeholder 16-digit account ID for local runs, where no Alibaba Cloud account exists.
+DEFAULT_ACCOUNT_ID = "1234567890123456"
 
 # Defaults of ALIYUN::FC::Function when the template omits the property.
 DEFAULT_MEMORY_SIZE = 128
@@ -133,13 +135,14 @@ def pseudo_parameters(overrides: Mapping[str, Any] | None = None) -> dict[str, A
     """Return local values of the ROS pseudo parameters.
 
     The region comes from FC_REGION (default cn-hangzhou) and the account ID from
-    FC_ACCOUNT_ID (default empty), unless `overrides` names the pseudo parameter.
+    FC_ACCOUNT_ID (default DEFAULT_ACCOUNT_ID), unless `overrides` names the pseudo
+    parameter.
     """
     overrides = overrides or {}
     values = {
         "ALIYUN::Region": os.environ.get("FC_REGION") or DEFAULT_REGION,
-        "ALIYUN::AccountId": os.environ.get("FC_ACCOUNT_ID", ""),
-        "ALIYUN::TenantId": os.environ.get("FC_ACCOUNT_ID", ""),
+        "ALIYUN::AccountId": os.environ.get("FC_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID,
+        "ALIYUN::TenantId": os.environ.get("FC_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID,
         "ALIYUN::StackName": "local",
         "ALIYUN::StackId": "local-stack",
         "ALIYUN::NoValue": NO_VALUE,

@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import signal
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,10 +26,6 @@ HOST = "127.0.0.1"
 # FC 2.0 rejects synchronous request bodies above 32 MB with 400 InvalidArgument.
 MAX_BODY_BYTES = 32 * 1024 * 1024
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-
-class ServerStopped(Exception):
-    """Raised by the SIGTERM handler to leave serve_forever."""
 
 
 def make_request_handler(instance: FcInstance) -> type[BaseHTTPRequestHandler]:
@@ -84,8 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _stop(signum: int, frame: object) -> None:
-    raise ServerStopped(signal.Signals(signum).name)
+def install_stop_handlers(server: ThreadingHTTPServer) -> None:
+    """Make SIGTERM and SIGINT stop `server`, even if they arrive before serve_forever runs."""
+
+    def stop(signum: int, frame: object) -> None:
+        print(f"Stopping on {signal.Signals(signum).name}", file=sys.stderr, flush=True)
+        # shutdown() waits for serve_forever to return, so it cannot run in the
+        # main thread, which is the one inside serve_forever.
+        threading.Thread(target=server.shutdown, name="serve-shutdown", daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,13 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot listen on {HOST}:{arguments.port}: {error.strerror}", file=sys.stderr)
         return 1
     server.daemon_threads = True
-    signal.signal(signal.SIGTERM, _stop)
+    install_stop_handlers(server)
 
     print(f"Listening on http://{HOST}:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()
-    except (KeyboardInterrupt, ServerStopped) as reason:
-        print(f"Stopping on {reason or 'SIGINT'}", file=sys.stderr)
     finally:
         server.server_close()
         instance.close()

@@ -10,7 +10,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-DEFAULT_REGION = "cn-hangzhou"
+from local.ros_template import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+
 DEFAULT_QUALIFIER = "LATEST"
 
 
@@ -90,5 +91,5 @@ class FcContext:
     function: FunctionMeta
     service: ServiceMeta
     region: str = DEFAULT_REGION
-    account_id: str = ""
+    account_id: str = DEFAULT_ACCOUNT_ID
     tracing: Tracing = field(default_factory=Tracing)

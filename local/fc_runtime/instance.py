@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from local.fc_runtime.context import (
+    DEFAULT_ACCOUNT_ID,
     DEFAULT_QUALIFIER,
     DEFAULT_REGION,
     Credentials,
@@ -68,7 +69,7 @@ class FcInstance:
         self.repo_root = root
         self.function_dir = Path(functions_dir or root / "functions") / function_name
         self.region = region or lookup.get("FC_REGION") or DEFAULT_REGION
-        self.account_id = lookup.get("FC_ACCOUNT_ID", "")
+        self.account_id = lookup.get("FC_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
         self.credentials = credentials or Credentials.from_environment(lookup)
         self.spec = spec or self._read_spec(Path(template_path or root / "template.yml"))
         self.timeout = float(timeout) if timeout is not None else self.spec.timeout
