@@ -7,7 +7,6 @@ import json
 import pytest
 
 from local.fc_runtime import FcInvocationError
-
 from tests.functions.conftest import fixture_fleet, load_event, load_json
 from tests.installer.helpers import calls_of
 

@@ -6,7 +6,6 @@ from shared import markers
 from shared.config import load_config
 from shared.ecs import Instance
 from shared.installer import ensure_agent, process_instances
-
 from tests.installer.helpers import (
     MARKER,
     calls_of,

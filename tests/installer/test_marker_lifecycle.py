@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from shared import markers
 from shared.installer import ensure_agent
-
 from tests.installer.helpers import (
     MARKER,
     calls_of,

@@ -6,7 +6,6 @@ import math
 
 from shared.config import load_config
 from shared.sweep import SWEEP_QUIET_OUTCOMES, resolve_regions, sweep
-
 from tests.installer.helpers import calls_of, instance, make_run
 
 REGIONS = ("cn-hangzhou", "cn-shanghai", "ap-southeast-1")
