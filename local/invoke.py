@@ -5,8 +5,8 @@
 
 The handler's return value is the only output on stdout: a str as is, bytes decoded
 as UTF-8, anything else as JSON. The handler's logs, which FC ships from stdout to
-Simple Log Service, go to stderr. Exit status: 0 on success; 1 when the handler
-raises or times out, with FC's error JSON on stdout; 2 on a usage error.
+Simple Log Service, go to stderr. The exit status is 0 on success, 1 when the
+handler raises or times out (with FC's error JSON on stdout) and 2 on a usage error.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ class TemplateError(ValueError):
 
 
 class _NoValue:
-    """The result of `Ref: ALIYUN::NoValue`, which removes the property that holds it."""
+    """The result of `Ref: ALIYUN::NoValue`, which removes the property that contains it."""
 
     def __repr__(self) -> str:
         return "NO_VALUE"
@@ -181,8 +181,8 @@ class _Resolver:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise TemplateError(f"template values nest deeper than {MAX_DEPTH} levels; "
-                                    "check for a Condition or GetAtt that refers to itself")
+                raise TemplateError(f"template values nest deeper than {MAX_DEPTH} levels. "
+                                    "Check for a Condition or GetAtt that refers to itself")
             return self._resolve(value)
         finally:
             self.depth -= 1
@@ -216,12 +216,12 @@ class _Resolver:
         if parameter is not None:
             if "Default" not in parameter:
                 raise TemplateError(
-                    f"parameter {name!r} has no Default; pass its value in overrides"
+                    f"parameter {name!r} has no Default: pass its value in overrides"
                 )
             return self.resolve(parameter["Default"])
         if name in self.template.get("Resources", {}):
-            raise TemplateError(f"Ref to resource {name!r} needs a deployment; "
-                                "use Fn::GetAtt of a name property instead")
+            raise TemplateError(f"Ref to resource {name!r} needs a deployment. "
+                                "Use Fn::GetAtt of a name property instead")
         raise TemplateError(f"Ref to unknown name {name!r}: no parameter or resource has it")
 
     def condition(self, name: Any) -> bool:
@@ -360,7 +360,7 @@ def function_spec(template: Mapping[str, Any], name: str,
     if not matches:
         known = ", ".join(function_names(template, overrides)) or "none"
         raise TemplateError(
-            f"function {name!r} not found in the template; functions declared: {known}"
+            f"function {name!r} not found in the template. Functions declared: {known}"
         )
     properties = matches[0]
 

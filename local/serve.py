@@ -2,8 +2,8 @@
 
     python -m local.serve http_api --port 9000
 
-The first line on stdout is `Listening on http://127.0.0.1:PORT`; `--port 0` picks a
-free port. Requests reach the function both at their own path (as through a custom
+The first line on stdout is `Listening on http://127.0.0.1:PORT`, and `--port 0` picks
+a free port. Requests reach the function both at their own path (as through a custom
 domain) and under FC's default path `/2016-08-15/proxy/<service>/<function>/...`,
 whose prefix is removed from PATH_INFO. SIGTERM or Ctrl-C stops the server.
 """
@@ -38,8 +38,10 @@ def make_request_handler(instance: FcInstance) -> type[BaseHTTPRequestHandler]:
             length_header = self.headers.get("Content-Length")
             length = int(length_header) if length_header and length_header.isdigit() else 0
             if length > MAX_BODY_BYTES:
-                self.send_error(400, f"InvalidArgument: body of {length} bytes exceeds "
-                                     f"{MAX_BODY_BYTES} bytes")
+                message = f"InvalidArgument: body of {length} bytes exceeds {MAX_BODY_BYTES} bytes"
+                print(f"{self.command} {self.path} rejected: {message}", file=sys.stderr,
+                      flush=True)
+                self.send_error(400, message)
                 return
             # NOTE: chunked request bodies (no Content-Length) are not read.
             body = self.rfile.read(length) if length else b""
@@ -60,6 +62,10 @@ def make_request_handler(instance: FcInstance) -> type[BaseHTTPRequestHandler]:
             request_id = response.header("X-Fc-Request-Id", "-")
             print(f"{self.command} {self.path} {response.status} {elapsed_ms:.1f}ms "
                   f"request_id={request_id}", file=sys.stderr, flush=True)
+            if response.header("X-Fc-Error-Type"):
+                error = response.json()
+                print(f"Invocation failed: {error['errorType']}: {error['errorMessage']} "
+                      f"request_id={request_id}", file=sys.stderr, flush=True)
 
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             # handle_request logs each request once, with its request ID.
@@ -77,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_instance_arguments(parser)
     parser.add_argument("--port", type=int, required=True,
-                        help="TCP port on 127.0.0.1; 0 picks a free port")
+                        help="TCP port on 127.0.0.1, or 0 to pick a free port")
     return parser
 
 

@@ -14,13 +14,13 @@ def add_instance_arguments(parser: argparse.ArgumentParser) -> None:
                              "in template.yml")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                         help="environment variable for the function, over the template's "
-                             "defaults; repeat for several")
+                             "defaults. Repeat the option for several")
     parser.add_argument("--region", help="region ID for context.region and FC_REGION "
                                          "(default: FC_REGION, else cn-hangzhou)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="invocation timeout in seconds (default: the template's Timeout)")
     parser.add_argument("--functions-dir", metavar="DIR",
-                        help="folder that holds the function folders (default: functions/)")
+                        help="folder that contains the function folders (default: functions/)")
     parser.add_argument("--template", metavar="FILE",
                         help="ROS template to read the function from (default: template.yml)")
 

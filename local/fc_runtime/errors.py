@@ -56,7 +56,7 @@ class FcTimeoutError(FcError):
     """
 
     def __init__(self, timeout: float) -> None:
-        # NOTE: FC documents only the message prefix "Function time out after";
+        # NOTE: FC documents only the message prefix "Function time out after", so
         # the errorType here is this runtime's choice.
         super().__init__("FunctionTimeoutError", f"Function time out after {timeout:g} seconds", [])
         self.timeout = timeout

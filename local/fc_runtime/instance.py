@@ -164,7 +164,7 @@ class FcInstance:
             if self._initialized:
                 return
             if self.initializer is not None:
-                # NOTE: a failed initializer runs again on the next invocation; FC
+                # NOTE: a failed initializer runs again on the next invocation. FC
                 # instead replaces the instance, which also resets module state.
                 initializer = self.initializer
                 with applied_environment(self.environment):

@@ -29,8 +29,8 @@ Query = str | Mapping[str, Any] | Iterable[tuple[str, Any]] | None
 class HttpResponse:
     """Response of one HTTP invocation. Header names keep the case the handler used.
 
-    `headers` joins repeated headers with ", "; `header_list` keeps each one, as a
-    Set-Cookie value may itself contain a comma.
+    `headers` joins repeated headers with ", ". `header_list` keeps each one, because
+    a Set-Cookie value may itself contain a comma.
     """
 
     status: int
@@ -76,7 +76,7 @@ def header_items(headers: Headers | None) -> list[tuple[str, str]]:
 
 
 def encode_query(query: Query) -> str:
-    """Return a query string; a str is taken as already encoded."""
+    """Encode `query` as a query string. A str is returned as is, taken as already encoded."""
     if query is None:
         return ""
     if isinstance(query, str):
@@ -187,7 +187,7 @@ def error_response(error: FcError, request_id: str) -> HttpResponse:
     FC returns status 502 with `X-Fc-Error-Type: UnhandledInvocationError` when the
     function code raises: https://help.aliyun.com/document_detail/85445.html
     """
-    # NOTE: FC documents the 502 for exceptions; a timeout is answered the same way here.
+    # NOTE: FC documents the 502 for exceptions only. A timeout also gets 502 here.
     header_list = (
         ("Content-Type", "application/json"),
         ("X-Fc-Error-Type", UNHANDLED_ERROR_TYPE),

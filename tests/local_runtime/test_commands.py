@@ -163,6 +163,16 @@ def test_serve_handler_error_502(served_web):
     assert response.json()["errorType"] == "RuntimeError"
 
 
+def test_serve_logs_handler_error(served_web):
+    process, first_line = served_web
+    requests.get(base_url(first_line) + "/raise", timeout=10)
+
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
+
+    assert "Invocation failed: RuntimeError: web handler failed" in process.stderr.read()
+
+
 def test_serve_head_has_no_body(served_web):
     _, first_line = served_web
     host, port = base_url(first_line).removeprefix("http://").split(":")
@@ -199,3 +209,16 @@ def test_serve_unknown_function_exits_2():
 
     assert completed.returncode == 2
     assert "function 'nothing' not found" in completed.stderr
+
+
+def test_serve_rejects_oversized_body(served_web):
+    _, first_line = served_web
+    host, port = base_url(first_line).removeprefix("http://").split(":")
+    request = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+               b"Content-Length: 40000000\r\n\r\n")
+
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        status_line = connection.makefile("rb").readline()
+
+    assert status_line.startswith(b"HTTP/1.1 400")

@@ -184,7 +184,7 @@ def test_function_spec_defaults():
 
 
 def test_function_spec_unknown_name():
-    with pytest.raises(TemplateError, match="declared: echo, web, broken"):
+    with pytest.raises(TemplateError, match="Functions declared: echo, web, broken"):
         function_spec(load_template(FIXTURE_TEMPLATE), "nothing")
 
 
