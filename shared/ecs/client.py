@@ -122,7 +122,7 @@ class EcsClient:
     ) -> dict[str, AgentStatus]:
         """Return the agent status of each instance, 50 per call.
 
-        An instance that the answer leaves out counts as not online.
+        An instance missing from the response counts as not online.
         """
         check_region(region)
         ids = unique_ids(instance_ids)
@@ -134,7 +134,7 @@ class EcsClient:
                 "MaxResults": str(AGENT_STATUS_MAX_IDS),
                 **numbered("InstanceId", chunk),
             }
-            asked = set(chunk)
+            requested = set(chunk)
             pages = self._pages(
                 "DescribeCloudAssistantStatus",
                 region,
@@ -145,7 +145,7 @@ class EcsClient:
             for entries in pages:
                 for entry in entries:
                     agent = parse_agent_status(entry)
-                    if agent.instance_id in asked:
+                    if agent.instance_id in requested:
                         found[agent.instance_id] = agent
 
         return {
@@ -175,7 +175,7 @@ class EcsClient:
 
         Returns the RequestId and one result per instance, in the order given.
 
-        An instance that the answer leaves out gets a result with `ok` False.
+        An instance missing from the response gets a result with `ok` False.
         """
         check_region(region)
         ids = unique_ids(instance_ids)
@@ -319,21 +319,21 @@ class EcsClient:
             params = dict(filters)
             if chunk is not None:
                 params["InstanceIds"] = json.dumps(chunk, separators=(",", ":"))
-            asked = None if chunk is None else set(chunk)
+            requested = None if chunk is None else set(chunk)
 
             for entries in self._pages(
                 "DescribeInstances", region, params, "Instances", "Instance"
             ):
                 instances = [parse_instance(entry, region) for entry in entries]
-                _check_returned(instances, asked, region)
+                _check_returned(instances, requested, region)
                 if instances:
                     yield instances
 
 
-def _check_returned(instances: list[Instance], asked: set[str] | None, region: str) -> None:
+def _check_returned(instances: list[Instance], requested: set[str] | None, region: str) -> None:
     """Raise EcsError if DescribeInstances returned an instance that was not requested."""
     for instance in instances:
-        if asked is not None and instance.instance_id not in asked:
+        if requested is not None and instance.instance_id not in requested:
             reason = "which was not requested"
         elif instance.region_id != region:
             reason = f"which is in {instance.region_id}"
@@ -341,7 +341,7 @@ def _check_returned(instances: list[Instance], asked: set[str] | None, region: s
             continue
         raise EcsError(
             f"DescribeInstances returned {instance.instance_id!r}, {reason}; "
-            "the answer is not trusted",
+            "the response is not trusted",
             code="UnexpectedInstance",
             action="DescribeInstances",
             region=region,

@@ -50,7 +50,8 @@ class EcsError(Exception):
         self.retryable = self.default_retryable if retryable is None else retryable
 
     def __str__(self) -> str:
-        where = f"{self.action or 'ECS call'} in {self.region or 'the central endpoint'}"
+        action = self.action or "ECS call"
+        where = f"{action} in {self.region}" if self.region else f"{action} at the central endpoint"
         status = f"HTTP {self.http_status}" if self.http_status else "no HTTP response"
         text = f"{where} failed: {self.code or 'error'}: {self.message} ({status}"
         if self.request_id:
@@ -84,7 +85,7 @@ class OutcomeUnknownError(EcsError):
 
 
 class CredentialError(EcsError):
-    """ECS rejected the signature, the access key or the STS token. `hint` says what to check."""
+    """ECS rejected the signature, the access key or the STS token. `hint` names what to check."""
 
     def __init__(self, message: str, *, hint: str = "", **fields) -> None:
         super().__init__(message, **fields)
@@ -98,7 +99,7 @@ class CredentialError(EcsError):
 class ClientError(EcsError):
     """ECS rejected the request permanently (4xx).
 
-    `code` says why, such as `InvalidInstance.NotFound` or `IncorrectInstanceStatus`.
+    `code` gives the reason, such as `InvalidInstance.NotFound` or `IncorrectInstanceStatus`.
     """
 
 
@@ -135,7 +136,7 @@ def credential_hint(code: str) -> str:
 def error_for_response(
     http_status: int, body: object, *, action: str, region: str | None, secrets: Iterable[str] = ()
 ) -> EcsError:
-    """Build the exception for an HTTP error answer, removing any secret from the message."""
+    """Build the exception for an HTTP error response, removing any secret from the message."""
     fields = body if isinstance(body, dict) else {}
     code = str(fields.get("Code") or "")
     message = redact(

@@ -1,4 +1,4 @@
-"""Plain results of ECS actions and their parsing from the JSON answers."""
+"""Plain results of ECS actions and their parsing from the JSON responses."""
 
 from __future__ import annotations
 

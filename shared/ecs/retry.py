@@ -9,7 +9,7 @@ from collections.abc import Mapping
 RETRY_AFTER_HEADER = "x-acs-retry-after"
 _DIGITS = re.compile(r"[0-9]{1,9}")
 
-# A server that asks for a longer wait is treated as unavailable for this
+# A server that requests a longer wait is treated as unavailable for this
 # invocation: the client stops retrying and raises the throttling error, so the
 # caller can defer the work.
 MAX_RETRY_AFTER_SECONDS = 60.0

@@ -20,7 +20,7 @@ _QUERY = re.compile(r"\?[^\s'\")]*")
 
 
 @dataclass(frozen=True)
-class HttpAnswer:
+class RawResponse:
     """Status, headers and the complete body of one HTTP response."""
 
     status: int
@@ -59,8 +59,8 @@ def thread_session():
 
 def send_attempt(
     signed: SignedRequest, connect_timeout: float, read_timeout: float, budget_seconds: float | None
-) -> HttpAnswer:
-    """Send one signed request and read the whole answer, raising AttemptFailed without one.
+) -> RawResponse:
+    """Send one signed request and read the whole response, raising AttemptFailed without one.
 
     `read_timeout` bounds each socket read. `budget_seconds`, when given, bounds the
     whole attempt, so a slowly sent body cannot run past the deadline.
@@ -114,7 +114,7 @@ def send_attempt(
         response.close()
 
     headers = {name.lower(): value for name, value in response.headers.items()}
-    return HttpAnswer(response.status_code, headers, b"".join(chunks))
+    return RawResponse(response.status_code, headers, b"".join(chunks))
 
 
 def _describe(error: Exception) -> str:

@@ -21,7 +21,7 @@ from shared.ecs.errors import (
     redact,
 )
 from shared.ecs.retry import MAX_RETRY_AFTER_SECONDS, backoff_seconds, retry_after_seconds
-from shared.ecs.session import AttemptFailed, HttpAnswer, send_attempt
+from shared.ecs.session import AttemptFailed, RawResponse, send_attempt
 from shared.ecs.settings import ClientSettings
 from shared.ecs.signing import percent_encode, sign_request
 
@@ -58,7 +58,7 @@ class Transport:
     def call(
         self, action: str, region: str | None, params: Mapping[str, str], *, mutating: bool
     ) -> dict:
-        """Call `action` and return the decoded JSON answer, retrying what is retryable.
+        """Call `action` and return the decoded JSON response, retrying what is retryable.
 
         A call that changes state (`mutating`) is not repeated after an ambiguous
         failure and raises OutcomeUnknownError instead. When the attempts run out,
@@ -79,7 +79,7 @@ class Transport:
             self._count(action)
             retry_after = None
             try:
-                answer = send_attempt(
+                response = send_attempt(
                     signed,
                     _clip(self.settings.connect_timeout, remaining),
                     _clip(self.settings.read_timeout, remaining),
@@ -88,11 +88,11 @@ class Transport:
             except AttemptFailed as failure:
                 error = self._transport_error(failure, action, region, mutating)
             else:
-                body = _decode_json(answer)
-                if 200 <= answer.status < 300 and body is not None:
+                body = _decode_json(response)
+                if 200 <= response.status < 300 and body is not None:
                     return body
-                error = self._answer_error(answer, body, action, region, mutating)
-                retry_after = retry_after_seconds(answer.headers)
+                error = self._response_error(response, body, action, region, mutating)
+                retry_after = retry_after_seconds(response.headers)
 
             last_error = error
             if not error.retryable or attempt == self.settings.max_attempts:
@@ -132,22 +132,22 @@ class Transport:
         fields = {"code": failure.kind, "action": action, "region": region}
         if failure.sent and mutating:
             return OutcomeUnknownError(
-                f"the request was sent but no answer arrived ({detail}); it may have been "
+                f"the request was sent but no response arrived ({detail}); it may have been "
                 "applied, so read the instance state before acting again",
                 **fields,
             )
-        return TransportError(detail, retryable=not failure.permanent, **fields)
+        return TransportError(f"no response arrived ({detail})", retryable=not failure.permanent, **fields)
 
-    def _answer_error(
-        self, answer: HttpAnswer, body: dict | None, action: str, region: str | None, mutating: bool
+    def _response_error(
+        self, response: RawResponse, body: dict | None, action: str, region: str | None, mutating: bool
     ) -> EcsError:
-        if answer.status < 300:
+        if response.status < 300:
             # A success status with an unreadable body: the call may have been applied.
-            message = f"HTTP {answer.status} came with a body that is not a JSON object"
+            message = f"HTTP {response.status} came with a body that is not a JSON object"
             fields = {
                 "code": "InvalidResponse",
-                "http_status": answer.status,
-                "request_id": answer.headers.get("x-acs-request-id", ""),
+                "http_status": response.status,
+                "request_id": response.headers.get("x-acs-request-id", ""),
                 "action": action,
                 "region": region,
             }
@@ -158,10 +158,10 @@ class Transport:
             return ServerError(message, **fields)
 
         error = error_for_response(
-            answer.status, body, action=action, region=region, secrets=self._secrets
+            response.status, body, action=action, region=region, secrets=self._secrets
         )
         if not error.request_id:
-            error.request_id = answer.headers.get("x-acs-request-id", "")
+            error.request_id = response.headers.get("x-acs-request-id", "")
         return error
 
     def _deadline_error(
@@ -180,9 +180,9 @@ def _clip(timeout: float, remaining: float | None) -> float:
     return timeout if remaining is None else max(min(timeout, remaining), MIN_ATTEMPT_SECONDS)
 
 
-def _decode_json(answer: HttpAnswer) -> dict | None:
+def _decode_json(response: RawResponse) -> dict | None:
     try:
-        body = json.loads(answer.body.decode("utf-8"))
+        body = json.loads(response.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None
     return body if isinstance(body, dict) else None

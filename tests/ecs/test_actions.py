@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import pytest
 
 from shared.ecs import ECS_ACTIONS, ClientError, Instance
+from shared.ecs.session import thread_session
 from tests.ecs.helpers import REGION, calls_of, fleet, instance_id, make_client
 
 VERSIONS = pytest.mark.parametrize("version", ["v3", "v1"])
@@ -307,3 +310,22 @@ def test_actions_constant_covers_calls(emulator):
     client.reboot_instance(REGION, ids[1])
 
     assert {call["action"] for call in emulator.calls()} == ECS_ACTIONS
+
+
+def test_threads_share_one_client(emulator):
+    emulator.reset(fleet(10))
+    client = make_client(emulator.url)
+    # The barrier makes four threads run at once, so four sessions must exist.
+    barrier = threading.Barrier(4)
+
+    def describe_ten_times() -> int:
+        barrier.wait(timeout=10)
+        for _ in range(10):
+            client.describe_cloud_assistant_status(REGION, [instance_id(0)])
+        return id(thread_session())
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sessions = {future.result() for future in [pool.submit(describe_ten_times) for _ in range(4)]}
+
+    assert client.call_counts == {"DescribeCloudAssistantStatus": 40}
+    assert len(sessions) == 4

@@ -1,4 +1,4 @@
-"""Error classification of ECS answers and the text of the exceptions."""
+"""Error classification of ECS responses and the text of the exceptions."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from shared.ecs import (
 from shared.ecs.errors import error_for_response
 
 
-def answer(code, message="message", request_id="REQ-1"):
+def error_body(code, message="message", request_id="REQ-1"):
     return {"Code": code, "Message": message, "RequestId": request_id, "Recommend": "https://r"}
 
 
@@ -43,8 +43,8 @@ def answer(code, message="message", request_id="REQ-1"):
         (404, "", ClientError, False),
     ],
 )
-def test_answer_classification(status, code, expected, retryable):
-    error = error_for_response(status, answer(code), action="InstallCloudAssistant", region="cn-hangzhou")
+def test_response_classification(status, code, expected, retryable):
+    error = error_for_response(status, error_body(code), action="InstallCloudAssistant", region="cn-hangzhou")
     assert type(error) is expected
     assert error.retryable is retryable
     assert error.code == code
@@ -52,14 +52,14 @@ def test_answer_classification(status, code, expected, retryable):
 
 
 def test_error_fields_are_kept():
-    error = error_for_response(404, answer("InvalidInstance.NotFound"), action="RebootInstances",
+    error = error_for_response(404, error_body("InvalidInstance.NotFound"), action="RebootInstances",
                                region="cn-beijing")
     assert (error.message, error.request_id, error.recommend) == ("message", "REQ-1", "https://r")
     assert (error.action, error.region) == ("RebootInstances", "cn-beijing")
 
 
 def test_error_text_reads_well():
-    error = error_for_response(404, answer("InvalidInstance.NotFound", "The instance does not exist."),
+    error = error_for_response(404, error_body("InvalidInstance.NotFound", "The instance does not exist."),
                                action="InstallCloudAssistant", region="cn-hangzhou")
     assert str(error) == (
         "InstallCloudAssistant in cn-hangzhou failed: InvalidInstance.NotFound: "
@@ -68,27 +68,27 @@ def test_error_text_reads_well():
 
 
 def test_credential_error_has_hint():
-    error = error_for_response(400, answer("SignatureDoesNotMatch"), action="DescribeRegions", region=None)
+    error = error_for_response(400, error_body("SignatureDoesNotMatch"), action="DescribeRegions", region=None)
     assert "access key secret" in error.hint
     assert error.hint in str(error)
 
 
 def test_token_hint_for_token_codes():
-    error = error_for_response(400, answer("InvalidSecurityToken.Expired"), action="DescribeRegions",
+    error = error_for_response(400, error_body("InvalidSecurityToken.Expired"), action="DescribeRegions",
                                region=None)
     assert "security token" in error.hint
 
 
 def test_string_to_sign_and_secrets_removed():
     message = "Specified signature is not matched with our calculation. server string to sign is:POST&%2F&tok"
-    error = error_for_response(400, answer("SignatureDoesNotMatch", message + " tok-secret"),
+    error = error_for_response(400, error_body("SignatureDoesNotMatch", message + " tok-secret"),
                                action="DescribeRegions", region=None, secrets=["tok-secret"])
     assert "string to sign removed" in error.message
     assert "POST&" not in str(error)
 
 
 def test_secret_in_message_masked():
-    error = error_for_response(400, answer("InvalidParameter", "bad value the-secret here"),
+    error = error_for_response(400, error_body("InvalidParameter", "bad value the-secret here"),
                                action="DescribeRegions", region=None, secrets=["the-secret"])
     assert "the-secret" not in str(error)
     assert "***" in error.message

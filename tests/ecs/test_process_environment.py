@@ -64,3 +64,24 @@ def test_timestamp_is_utc_west_of_utc():
     output = json.loads(run_python(TIMESTAMP_SCRIPT, TZ="America/Los_Angeles", LC_ALL="C.UTF-8"))
     assert output["local_offset"] < 0
     assert abs(epoch_of(output["timestamp"]) - output["epoch"]) < 5
+
+
+CALL_SCRIPT = """
+import json, os
+from shared.credentials import Credentials
+from shared.ecs import ClientSettings, EcsClient
+client = EcsClient(
+    Credentials("testid", "testsecret"),
+    ClientSettings(endpoint=os.environ["EMULATOR_URL"], signature_version=os.environ["SIGNATURE"]),
+)
+print(json.dumps(len(client.describe_regions())))
+"""
+
+
+def test_signed_call_from_shanghai(emulator):
+    # The emulator rejects timestamps more than 15 minutes off, so a call signed with
+    # local time eight hours east of UTC would fail.
+    for version in ("v3", "v1"):
+        output = run_python(CALL_SCRIPT, TZ="Asia/Shanghai", LC_ALL="zh_CN.UTF-8", LANG="zh_CN.UTF-8",
+                            EMULATOR_URL=emulator.url, SIGNATURE=version)
+        assert json.loads(output) > 0, version
