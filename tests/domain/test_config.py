@@ -80,3 +80,13 @@ def test_sweep_all_regions():
 
     assert config.sweep_all_regions
     assert config.sweep_regions == ()
+
+
+def test_readme_lists_every_setting():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+    for setting in SETTINGS:
+        default = f"`{setting.default}`" if setting.default else "(empty)"
+        assert f"| `{setting.name}` | {default} |" in readme, setting.name
