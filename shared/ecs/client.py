@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 
-import structlog
-
 from shared.credentials import Credentials
 from shared.deadline import Deadline
-from shared.ecs.errors import EcsError
 from shared.ecs.models import (
     AgentStatus,
     Instance,
@@ -20,11 +17,10 @@ from shared.ecs.models import (
     parse_instance,
     parse_reboot_result,
 )
+from shared.ecs.paging import check_returned, iterate_pages
 from shared.ecs.params import check_count, check_tag_key, chunked, numbered, tag_params, unique_ids
 from shared.ecs.settings import ClientSettings, check_region
 from shared.ecs.transport import Transport
-
-logger = structlog.get_logger(__name__)
 
 ECS_ACTIONS = frozenset(
     {
@@ -135,7 +131,8 @@ class EcsClient:
                 **numbered("InstanceId", chunk),
             }
             requested = set(chunk)
-            pages = self._pages(
+            pages = iterate_pages(
+                self._call,
                 "DescribeCloudAssistantStatus",
                 region,
                 params,
@@ -269,8 +266,8 @@ class EcsClient:
             }
             if tag_key is not None:
                 params["Tag.1.Key"] = tag_key
-            for entries in self._pages(
-                "ListTagResources", region, params, "TagResources", "TagResource"
+            for entries in iterate_pages(
+                self._call, "ListTagResources", region, params, "TagResources", "TagResource"
             ):
                 for entry in entries:
                     resource_id = entry.get("ResourceId")
@@ -282,36 +279,6 @@ class EcsClient:
     def _call(self, action: str, region: str | None, params: Mapping[str, str]) -> dict:
         return self._transport.call(action, region, params, mutating=action in MUTATING_ACTIONS)
 
-    def _pages(
-        self, action: str, region: str, params: Mapping[str, str], outer: str, inner: str
-    ) -> Iterator[list[dict]]:
-        """Yield the entries of each page, following NextToken.
-
-        Paging stops at an empty token, and at a token seen before, so that a server
-        that repeats itself cannot loop the client. TotalCount is not used.
-        """
-        seen_tokens: set[str] = set()
-        token = ""
-        while True:
-            page_params = dict(params)
-            if token:
-                page_params["NextToken"] = token
-            body = self._call(action, region, page_params)
-            yield items(body, outer, inner)
-
-            token = str(body.get("NextToken") or "")
-            if not token:
-                return
-            if token in seen_tokens:
-                logger.warning(
-                    "ecs_repeated_next_token",
-                    action=action,
-                    region=region,
-                    pages=len(seen_tokens) + 1,
-                )
-                return
-            seen_tokens.add(token)
-
     def _instance_pages(
         self, region: str, chunks: list[list[str] | None], filters: dict[str, str]
     ) -> Iterator[list[Instance]]:
@@ -321,28 +288,10 @@ class EcsClient:
                 params["InstanceIds"] = json.dumps(chunk, separators=(",", ":"))
             requested = None if chunk is None else set(chunk)
 
-            for entries in self._pages(
-                "DescribeInstances", region, params, "Instances", "Instance"
+            for entries in iterate_pages(
+                self._call, "DescribeInstances", region, params, "Instances", "Instance"
             ):
                 instances = [parse_instance(entry, region) for entry in entries]
-                _check_returned(instances, requested, region)
+                check_returned(instances, requested, region)
                 if instances:
                     yield instances
-
-
-def _check_returned(instances: list[Instance], requested: set[str] | None, region: str) -> None:
-    """Raise EcsError if DescribeInstances returned an instance that was not requested."""
-    for instance in instances:
-        if requested is not None and instance.instance_id not in requested:
-            reason = "which was not requested"
-        elif instance.region_id != region:
-            reason = f"which is in {instance.region_id}"
-        else:
-            continue
-        raise EcsError(
-            f"DescribeInstances returned {instance.instance_id!r}, {reason}; "
-            "the response is not trusted",
-            code="UnexpectedInstance",
-            action="DescribeInstances",
-            region=region,
-        )
