@@ -52,6 +52,7 @@ def thread_session():
         session = requests.Session()
         # Environment settings stay out: a ~/.netrc entry would replace the signed
         # Authorization header, and a proxy variable would reroute loopback calls.
+        # NOTE: so HTTPS_PROXY is not honoured, and no setting offers a proxy yet.
         session.trust_env = False
         _local.session = session
     return session
