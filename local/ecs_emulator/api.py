@@ -28,7 +28,7 @@ class Outcome:
 
 
 def handle_api_call(emulator, request: WireRequest) -> Outcome:
-    """Answer one API call and record it in the call log."""
+    """Handle one API call, build its response and record the call in the call log."""
     request_id = responses.new_request_id()
     signature_version = auth.detect_signature_version(request)
     fmt = responses.response_format(request.params, signature_version)

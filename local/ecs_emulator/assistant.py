@@ -33,7 +33,7 @@ def describe_cloud_assistant_status(state: FleetState, values: dict) -> dict:
     fingerprint = repr(("DescribeCloudAssistantStatus", region.region_id, os_filter))
     page = parse_paging(values, fingerprint, MAX_STATUS_PAGE)
     if instance_ids:
-        # Paging is ignored when instance IDs are given; unknown IDs are left out.
+        # Paging is ignored when instance IDs are given, and unknown IDs are left out.
         found = (state.by_id.get(instance_id) for instance_id in instance_ids)
         items = [i for i in found if i is not None and i.region_id == region.region_id
                  and (matches is None or matches(i))]

@@ -8,7 +8,7 @@ CONTROL_PREFIX = "/_emulator/"
 
 
 class ControlError(Exception):
-    """A control call that cannot be served; status is the HTTP status to answer."""
+    """A failed control call, with the HTTP status of its error response."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)

@@ -41,7 +41,7 @@ KIND_KEYS = {
 
 @dataclass
 class Plan:
-    """What the faults do to one call."""
+    """The effect of the faults on one call."""
 
     latency_seconds: float = 0.0
     slow_body_seconds: float = 0.0
@@ -118,14 +118,14 @@ class Fault:
 
 
 class FaultSet:
-    """The current faults; thread-safe."""
+    """The current set of faults, safe to use from several threads."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
 
     def replace(self, specs: list) -> None:
-        """Replace every fault; raise ValueError and keep the old set when one is invalid."""
+        """Replace every fault, or raise ValueError and keep the old set when one is invalid."""
         if not isinstance(specs, list):
             raise ValueError(f"faults must be a list of fault objects, got {specs!r}")
         parsed = [Fault(spec) for spec in specs]

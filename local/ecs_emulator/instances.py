@@ -12,7 +12,7 @@ MAX_DESCRIBE_IDS = 100
 MAX_REBOOT_IDS = 100
 MAX_PAGE = 100
 # Documented DescribeInstances filters that the emulator does not model. A request using one
-# fails, so that it never gets an unfiltered answer that looks filtered.
+# fails, so that it never gets an unfiltered result that looks filtered.
 UNSUPPORTED_FILTERS = ("VpcId", "VSwitchId", "SecurityGroupId", "InstanceType",
                        "InstanceTypeFamily", "ImageId", "PrivateIpAddresses",
                        "PublicIpAddresses", "EipAddresses", "InnerIpAddresses",

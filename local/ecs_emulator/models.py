@@ -1,7 +1,8 @@
 """Emulated ECS state: regions, instances, their lifecycle and their Cloud Assistant agents.
 
-All methods that read or change state must be called with FleetState.lock held; the server
-holds it for the whole of each API call, so every call sees and leaves a consistent state.
+All methods that read or change state must be called with FleetState.lock held. The server
+holds it for the whole of each API call, so that each call starts from and leaves a
+consistent state.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ def minutes_text(moment: datetime) -> str:
 class Settings:
     """Lifecycle and authentication settings.
 
-    A transitional status ends after transition_describes describe calls answered in its
+    A transitional status ends after transition_describes describe calls completed in its
     region since the transition began, or after transition_seconds, whichever comes first.
-    None turns a criterion off; with both None, transitions never end.
+    None turns a criterion off, and with both None, transitions never end.
     """
 
     transition_describes: int | None = 1
@@ -48,7 +49,7 @@ class Settings:
     timestamp_window_seconds: float = 900.0
 
     def update(self, values: dict) -> None:
-        """Change the named settings; raise ValueError for an unknown name or a bad value."""
+        """Change the named settings, or raise ValueError for an unknown name or a bad value."""
         known = {f.name for f in fields(self)}
         for name, value in values.items():
             if name not in known:
@@ -111,7 +112,7 @@ class Region:
         self.region_id = region_id
         self.instances: list[Instance] = []
         self.describes = 0
-        # Transitions in start order; both their describe marks and start times only grow.
+        # Transitions in start order, so both their describe marks and start times only grow.
         self.in_transition: collections.deque[Instance] = collections.deque()
         self.status_counts: collections.Counter[str] = collections.Counter()
 
@@ -162,7 +163,7 @@ class FleetState:
             self._begin_transition(region, instance)
 
     def set_status(self, region: Region, instance: Instance, status: str) -> None:
-        """Move an instance to a status; a transitional status starts a transition."""
+        """Move an instance to a status. A transitional status starts a transition."""
         region.status_counts[instance.status] -= 1
         region.status_counts[status] += 1
         instance.status = status
@@ -207,7 +208,7 @@ class FleetState:
         self.set_status(region, instance, next_status)
 
     def note_describe(self, region: Region) -> None:
-        """Count one answered describe call in the region."""
+        """Count one completed describe call in the region."""
         region.describes += 1
 
     # Lookup

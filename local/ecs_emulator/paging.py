@@ -12,7 +12,7 @@ from . import errors, params
 
 @dataclass
 class Page:
-    """Which part of a result the request asks for."""
+    """The part of a result that a request selects."""
 
     start: int | None  # a position in the candidate list, from a NextToken
     skip: int  # matches to skip first (PageNumber mode)

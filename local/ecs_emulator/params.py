@@ -73,7 +73,7 @@ def integer(params: dict, name: str, default: int, minimum: int, maximum: int | 
 
 
 def boolean(params: dict, name: str, default: bool = False) -> bool:
-    """Return a true/false parameter; any other text is an InvalidParameter error."""
+    """Return a true/false parameter, or raise InvalidParameter.<name> for other text."""
     raw = params.get(name)
     if raw is None or raw == "":
         return default

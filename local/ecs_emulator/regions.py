@@ -42,7 +42,7 @@ _NAMES = {region_id: (english, chinese) for region_id, english, chinese in REAL_
 
 
 def local_name(region_id: str, language: str) -> str:
-    """Return the region's display name in en-US or zh-CN; an extra region shows its ID."""
+    """Return the region's display name in en-US or zh-CN. An extra region shows its ID."""
     english, chinese = _NAMES.get(region_id, (region_id, region_id))
     return english if language.lower().startswith("en") else chinese
 

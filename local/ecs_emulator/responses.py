@@ -20,7 +20,7 @@ def new_request_id() -> str:
 def response_format(params: dict, signature_version: str | None) -> str:
     """Return "JSON" or "XML" from the Format parameter, case-insensitively.
 
-    Without Format, V1 answers XML (the API's documented default). A V3 request sends its
+    Without Format, a V1 call gets XML (the API's documented default). A V3 request sends its
     Action in headers and no Format, and the SDKs that sign V3 expect JSON.
     """
     requested = (params.get("Format") or "").upper()
@@ -30,7 +30,7 @@ def response_format(params: dict, signature_version: str | None) -> str:
 
 
 def render(body: dict, root: str, fmt: str) -> tuple[bytes, str]:
-    """Serialize a response body; root names the XML root element."""
+    """Serialize a response body. root names the XML root element."""
     if fmt == "JSON":
         return json.dumps(body, ensure_ascii=False).encode("utf-8"), JSON_CONTENT_TYPE
 

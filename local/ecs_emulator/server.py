@@ -31,7 +31,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
-        # Headers and body go out in two writes; without TCP_NODELAY, Nagle's algorithm and
+        # Headers and body go out in two writes. Without TCP_NODELAY, Nagle's algorithm and
         # the client's delayed ACK hold the body back by about 40 ms on a kept-alive socket.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -139,14 +139,16 @@ class EmulatorServer:
             raise RuntimeError(f"the emulator is already serving at {self.url}")
         self._httpd = _HTTPServer(("127.0.0.1", self._requested_port), _Handler)
         self._httpd.emulator = self
+        # A short poll interval makes stop() return quickly.
         self._thread = threading.Thread(target=self._httpd.serve_forever,
+                                        kwargs={"poll_interval": 0.1},
                                         name="ecs-emulator", daemon=True)
         self._thread.start()
         logger.info("ECS emulator listening on %s", self.url)
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the listening socket; open connections are dropped."""
+        """Stop serving and close the listening socket. Open connections are dropped."""
         if self._httpd is None:
             return
         self._httpd.shutdown()
@@ -167,7 +169,7 @@ class EmulatorServer:
     # State
 
     def reset(self, spec: dict) -> int:
-        """Replace the whole state with a fleet spec; return the number of instances."""
+        """Replace the whole state with a fleet spec and return the number of instances."""
         with self.fleet_state.lock:
             fleet_spec.load_spec(self.fleet_state, spec)
             return len(self.fleet_state.by_id)
@@ -197,7 +199,7 @@ class EmulatorServer:
         return self.call_log.clear()
 
     def set_faults(self, faults: list) -> list[dict]:
-        """Replace the current faults with a list of fault dicts; return them."""
+        """Replace the current faults with a list of fault dicts and return them."""
         self.faults.replace(faults)
         return self.faults.describe()
 

@@ -2,7 +2,7 @@
 
 This code is written for the emulator alone and never shares code with the product's signer,
 so that a bug in one cannot hide the same bug in the other. V1 signs the sorted, percent-encoded
-parameters; V3 signs a canonical request built from the method, path, query, signed headers
+parameters. V3 signs a canonical request built from the method, path, query, signed headers
 and the SHA-256 of the body.
 """
 

@@ -32,11 +32,11 @@ DEFAULT_OS_NAMES = {
 
 
 class FleetSpecError(ValueError):
-    """A fleet spec that cannot be loaded; the message names the field and the value."""
+    """A fleet spec that cannot be loaded. The message names the field and the value."""
 
 
 def load_spec(state: FleetState, spec: dict) -> None:
-    """Replace the whole state with the fleet spec; on error the state is left unchanged."""
+    """Replace the whole state with the fleet spec. On error the state is left unchanged."""
     if not isinstance(spec, dict):
         raise FleetSpecError(f"a fleet spec must be a JSON object, got {type(spec).__name__}")
     unknown = set(spec) - SPEC_KEYS

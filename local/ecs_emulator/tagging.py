@@ -63,7 +63,7 @@ def tag_resources(state: FleetState, values: dict) -> dict:
             raise errors.invalid_parameter("Tag.N.Key", key, "a key appears more than once")
         seen.add(key)
 
-    # NOTE: ECS also limits the number of tags per resource; the emulator does not.
+    # NOTE: ECS also limits the number of tags per resource, but the emulator does not.
     instances = state.find(region, resource_ids, errors.InvalidInstanceNotFound)
     for instance in instances:
         for key, value in tags:

@@ -21,7 +21,7 @@ class WireRequest:
 
     @property
     def params(self) -> dict[str, str]:
-        """Query and form parameters together; a form value wins over a query value."""
+        """Query and form parameters together. A form value wins over a query value."""
         merged = dict(self.query)
         merged.update(self.form)
         return merged
