@@ -67,6 +67,9 @@ def handle_api_call(emulator, request: WireRequest) -> Outcome:
                                                  f"{result.action}Response", fmt)
         outcome = Outcome(200, None, payload, content_type)
     except errors.ApiError as error:
+        # Debug level, because benchmarks make many such calls on purpose.
+        logger.debug("call %s failed with %s %s, request %s", action, error.status,
+                     error.code, request_id)
         outcome = _error_outcome(request, request_id, fmt, error)
     except Exception:
         logger.exception("action %s failed inside the emulator, request %s", action, request_id)

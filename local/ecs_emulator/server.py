@@ -64,7 +64,11 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             status, data = handle_control(emulator, self.command, path, body)
         except ControlError as error:
+            logger.debug("control call %s %s failed: %s", self.command, path, error.message)
             status, data = error.status, {"error": error.message}
+        except Exception as error:
+            logger.exception("control call %s %s failed inside the emulator", self.command, path)
+            status, data = 500, {"error": f"the emulator failed: {error!r}"}
         payload = json.dumps(data, ensure_ascii=False).encode("utf-8")
         self._send(Outcome(status, None, payload, "application/json;charset=utf-8"))
 

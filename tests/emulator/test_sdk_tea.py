@@ -6,6 +6,8 @@ import pytest
 from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException
 
+from local.ecs_emulator import EmulatorServer
+
 from .conftest import ONLINE, RUNNING_1, RUNNING_2, SHANGHAI, STOPPED, WINDOWS
 from .helpers import REGION, tea_client
 
@@ -162,3 +164,28 @@ def test_server_error_surfaces(fleet):
 
     assert raised.value.code == "InternalError"
     assert raised.value.status_code == 500
+
+
+@pytest.fixture(scope="module")
+def sts_server():
+    with EmulatorServer(security_token="sts-token-value") as server:
+        yield server
+
+
+@pytest.mark.parametrize("v1", [False, True], ids=["v3", "v1"])
+def test_sts_token_accepted(sts_server, v1):
+    client = tea_client(sts_server, v1=v1, token="sts-token-value")
+
+    body = client.describe_regions(ecs.DescribeRegionsRequest()).body
+
+    assert len(body.regions.region) > 0
+
+
+@pytest.mark.parametrize("v1", [False, True], ids=["v3", "v1"])
+def test_sts_token_missing_rejected(sts_server, v1):
+    client = tea_client(sts_server, v1=v1)
+
+    with pytest.raises(ClientException) as raised:
+        client.describe_regions(ecs.DescribeRegionsRequest())
+
+    assert raised.value.code == "MissingSecurityToken"
