@@ -214,6 +214,8 @@ def _recover_unknown_install(run: Run, region: str, batch: list[InstallItem],
     try:
         current = describe_by_id(run, region, ids)
     except EcsError as read_error:
+        # The install may have happened, so the marker stops a redelivery from installing again.
+        write_marker(run, region, ids, markers.installed_value(markers.now_utc()))
         run.fail(region, ids, read_error, "DescribeInstances after an install with unknown outcome")
         return []
 
