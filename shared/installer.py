@@ -17,7 +17,7 @@ from shared.config import Config
 from shared.ecs import ClientError, EcsError, Instance, OutcomeUnknownError
 from shared.logs import get_logger
 from shared.policy import AWAIT_HEARTBEAT, AWAIT_REBOOT, INSTALL, REBOOT_ONLY, decide
-from shared.reboot import RebootItem, reboot_with_claim, write_marker
+from shared.reboot import UNKNOWN_INSTALL_NOTE, RebootItem, reboot_with_claim, write_marker
 from shared.report import Outcome
 from shared.run import Run, chunks, describe_by_id
 from shared.validation import MAX_INSTANCES_PER_REQUEST, excerpt, region_error, split_instance_ids
@@ -240,7 +240,7 @@ def _settle_installed(run: Run, region: str, installed: list[tuple[InstallItem, 
     for item, request_id in installed:
         reason = f"installed; the reboot is left to the owner (REBOOT_POLICY={run.policy.reboot})"
         if request_id is None:
-            reason += "; the install call's outcome was unknown and was not repeated"
+            reason += UNKNOWN_INSTALL_NOTE
         if marker_problem:
             reason += f"; {marker_problem}"
         run.report.add(Outcome(item.instance.instance_id, region, outcomes.INSTALLED, reason,

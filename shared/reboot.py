@@ -29,6 +29,7 @@ from shared.run import Run, chunks, describe_by_id, error_outcome
 log = get_logger("shared.reboot")
 
 REBOOT_BATCH = 100
+UNKNOWN_INSTALL_NOTE = "; the install call's outcome was unknown and was not repeated"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ class RebootItem:
     @property
     def instance_id(self) -> str:
         return self.instance.instance_id
+
+    @property
+    def install_note(self) -> str:
+        """Return UNKNOWN_INSTALL_NOTE when this invocation's install may not have happened, else ""."""
+        return UNKNOWN_INSTALL_NOTE if self.installed_now and self.install_request_id is None else ""
 
 
 def write_marker(run: Run, region: str, instance_ids: Sequence[str], value: str) -> str | None:
@@ -71,7 +77,8 @@ def _not_rebooted(run: Run, region: str, item: RebootItem, reason: str,
     retryable = error.retryable if error else None
     request_id = error.request_id if error else None
     if item.installed_now:
-        run.report.add(Outcome(item.instance_id, region, outcomes.INSTALLED, f"installed; {reason}",
+        run.report.add(Outcome(item.instance_id, region, outcomes.INSTALLED,
+                               f"installed; {reason}{item.install_note}",
                                error_code=code, retryable=retryable,
                                ecs_request_id=item.install_request_id or request_id))
     elif error is not None and reboot_only_outcome == outcomes.FAILED:
@@ -122,6 +129,7 @@ def _reboot_batch(run: Run, region: str, batch: list[RebootItem]) -> None:
         else:
             outcome = outcomes.REBOOTED
             reason = "installed and rebooted" if item.installed_now else "rebooted after an earlier install"
+            reason += item.install_note
         if marker_problem:
             reason += f"; {marker_problem}"
         run.report.add(Outcome(item.instance_id, region, outcome, reason, ecs_request_id=request_id))
