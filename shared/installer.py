@@ -1,7 +1,7 @@
 """The install use case: make sure the Cloud Assistant agent is on the given instances.
 
-`ensure_agent` takes a region and raw instance IDs (from an event or an HTTP
-request); `process_instances` takes instances already described, and the sweep
+`ensure_agent` takes a region and raw instance IDs from an event or an HTTP
+request. `process_instances` takes instances already described, so the sweep
 reuses it page by page. Every instance ends with exactly one outcome in the report.
 """
 
@@ -80,7 +80,7 @@ def ensure_agent(run: Run, region: str, instance_ids: Sequence[object], config: 
 
 
 def process_instances(run: Run, region: str, instances: Sequence[Instance]) -> None:
-    """Filter, check the agent, install and reboot as the policy says, for described instances."""
+    """Filter described instances, check their agent, install it and reboot as the policy requires."""
     policy = run.policy
     report = run.report
     now = markers.now_utc()
@@ -135,7 +135,12 @@ def _plan(run: Run, region: str, instance: Instance, now: datetime,
     elif decision.action == AWAIT_HEARTBEAT:
         run.report.add(Outcome(instance.instance_id, region, outcomes.AWAITING_HEARTBEAT, decision.reason))
     elif policy.dry_run:
-        action = "reboot" if decision.action == REBOOT_ONLY else ("install and reboot" if reboot_wanted else "install")
+        if decision.action == REBOOT_ONLY:
+            action = "reboot"
+        elif reboot_wanted:
+            action = "install and reboot"
+        else:
+            action = "install"
         run.report.add(Outcome(instance.instance_id, region, outcomes.DRY_RUN, f"would {action}: {decision.reason}"))
     elif decision.action == REBOOT_ONLY:
         to_reboot.append(RebootItem(instance, installed_now=False, install_request_id=None))
@@ -206,8 +211,9 @@ def _recover_unknown_install(run: Run, region: str, batch: list[InstallItem],
     """Re-read the instances after an install whose outcome is unknown, without repeating it.
 
     The agent status cannot show an install before the reboot, so an instance that
-    is still Running is taken as installed: its marker is written and, if the
-    install did not happen after all, the marker's grace period leads to a new one.
+    is still Running is taken as installed and its marker is written. If the install
+    did not happen after all, the agent stays offline and, once the marker's grace
+    period has passed, a later run installs again.
     """
     ids = [item.instance.instance_id for item in batch]
     log.warning("install_outcome_unknown", regionId=region, instanceIds=ids, code=error.code)

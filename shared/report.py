@@ -39,7 +39,7 @@ log = get_logger("shared.report")
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one instance."""
+    """Outcome of one instance, with the reason and, for failures, the ECS error."""
 
     instance_id: str
     region_id: str
