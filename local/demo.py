@@ -118,6 +118,28 @@ def scale_out_event(region: str, instance_ids: list[str], account_id: str) -> di
     return event
 
 
+def pick_http_examples(server: EmulatorServer) -> list[str]:
+    """Return two Running cn-hangzhou instances: one awaiting its reboot and one with the agent online."""
+    running = [item for item in server.state()["instances"]
+               if item["RegionId"] == "cn-hangzhou" and item["Status"] == "Running"
+               and SCOPE_EXCLUDE_TAG[0] not in item.get("Tags", {})]
+    chosen = []
+    for agent_state in ("installed", "online"):
+        chosen.extend([item["InstanceId"] for item in running if item["CloudAssistant"] == agent_state][:1])
+    return chosen
+
+
+def summarize_http_body(body: str) -> str:
+    """Return the outcomes of an HTTP API response, or its error code and message."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return body[:160]
+    if "Instances" in document:
+        return ", ".join(f"{item['instanceId']}: {item['outcome']}" for item in document["Instances"])
+    return f"{document.get('Code')}: {document.get('Message')}"
+
+
 def outcomes_of(results: list[Any]) -> Counter:
     counter: Counter = Counter()
     for result in results:
@@ -197,8 +219,7 @@ def run_demo(size: int, launched: int, seed: int, log_path: Path) -> int:
 
         # 3. The HTTP API, served on loopback, gets the document's request example twice.
         mark = len(server.calls())
-        real_ids = [item["InstanceId"] for item in server.state()["instances"]
-                    if item["RegionId"] == "cn-hangzhou" and item["Status"] == "Running"][:2]
+        real_ids = pick_http_examples(server)
         with logs_to(log_path), serve_http_api(environment) as url:
             http_results = [
                 send_document_example(url, "cn-hangzhou", real_ids, HTTP_TOKEN),
@@ -217,7 +238,7 @@ def run_demo(size: int, launched: int, seed: int, log_path: Path) -> int:
         print_table(f"ECS API calls made by {trigger}:", calls)
     print("\nHTTP API, the InstallCloudAssistant document's request example:")
     for label, (status, body) in zip(("real fleet IDs", "the document's IDs"), http_results, strict=True):
-        print(f"  {label:<22} HTTP {status}  {body[:160]}")
+        print(f"  {label:<22} HTTP {status}  {summarize_http_body(body)}")
     print_table("ECS API calls in total:", all_calls)
     print(f"\nElapsed: {time.monotonic() - started:.1f} s. JSON logs of every invocation: {log_path}")
 
