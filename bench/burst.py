@@ -18,7 +18,7 @@ FC_INSTANCES = 4
 CONCURRENCY_PER_INSTANCE = 5
 QPS_LIMIT = 20
 STREAM_BATCH = 100
-# FC retries a failed asynchronous invocation a bounded number of times; this caps the rounds here.
+# FC retries a failed asynchronous invocation a bounded number of times, so the rounds are capped too.
 MAX_DELIVERY_ROUNDS = 20
 TARGET_CALLS_PER_INSTANCE = 6
 # InstallCloudAssistant takes 50 instance IDs, so 1,000 instances need at least 20 calls.
@@ -58,20 +58,28 @@ def _deliver(instances: list[FcInstance], events: list[Any]) -> tuple[int, int, 
     return rounds, redeliveries, errors
 
 
-def _settled_state(emulator: EmulatorProcess, instance_ids: list[str]) -> dict[str, Any]:
-    """Count the instances by agent state and marker state, and list those left without the agent."""
+def _settled_state(emulator: EmulatorProcess, instance_ids: list[str], rebooted: set[str]) -> dict[str, Any]:
+    """Count the instances by agent and marker state, and list those left without the agent.
+
+    `not_rebooted_markers` counts the marker states of the instances never rebooted.
+    """
     by_id = {item["InstanceId"]: item for item in emulator.state()["instances"]}
     agents: Counter = Counter()
     markers: Counter = Counter()
+    not_rebooted: Counter = Counter()
     lost = []
     for instance_id in instance_ids:
         item = by_id[instance_id]
         agents[item["CloudAssistant"]] += 1
         marker = (item.get("Tags") or {}).get("cloud-assistant-autoinstall", "")
-        markers[marker.split(":", 1)[0] or "none"] += 1
+        marker_state = marker.split(":", 1)[0] or "none"
+        markers[marker_state] += 1
+        if instance_id not in rebooted:
+            not_rebooted[marker_state] += 1
         if item["CloudAssistant"] == "none":
             lost.append(instance_id)
-    return {"agent_states": dict(agents), "marker_states": dict(markers), "lost": lost}
+    return {"agent_states": dict(agents), "marker_states": dict(markers),
+            "not_rebooted_markers": dict(not_rebooted), "lost": lost}
 
 
 def run_burst(count: int, streaming: bool) -> dict[str, Any]:
@@ -95,14 +103,14 @@ def run_burst(count: int, streaming: bool) -> dict[str, Any]:
         finished = time.time()
 
         calls = emulator.calls()
-        state = _settled_state(emulator, instance_ids)
+        accepted = [call for call in calls if call["status"] == 200]
+        installs = [call for call in accepted if call["action"] == "InstallCloudAssistant"]
+        reboots: Counter = Counter(value for call in accepted if call["action"] == "RebootInstances"
+                                   for name, value in call["params"].items() if name.startswith("InstanceId."))
+        state = _settled_state(emulator, instance_ids, set(reboots))
         for instance in instances:
             instance.close()
 
-    accepted = [call for call in calls if call["status"] == 200]
-    installs = [call for call in accepted if call["action"] == "InstallCloudAssistant"]
-    reboots: Counter = Counter(value for call in accepted if call["action"] == "RebootInstances"
-                               for name, value in call["params"].items() if name.startswith("InstanceId."))
     return {
         "instances": count,
         "invocations": len(events),

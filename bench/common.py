@@ -115,7 +115,8 @@ def run_child(arguments: list[str], environment: dict[str, str] | None = None,
     """Run a child process to its end; return its wall time, peak RSS, exit code and output.
 
     stdout and stderr go to temporary files, so a chatty child cannot block on a full pipe.
-    The peak RSS is `ru_maxrss` from `os.wait4`, in KiB on Linux.
+    `max_rss_kib` is `ru_maxrss` from `os.wait4`, in KiB on Linux. It also counts the
+    forked copy of this process, so children report their own peak (bench/peak.py).
     """
     env = {**os.environ, **(environment or {})}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

@@ -12,7 +12,7 @@ from bench.common import PYTHON, REPO_ROOT, handler_environment, median, run_chi
 FUNCTIONS = ("instance_events", "scheduled_sweep", "http_api")
 TOP_ENTRIES = 15
 TOP_PACKAGES = 10
-# Loads a handler file as FC does; the repository root stands in for the package folder.
+# Loads a handler file as FC does, with the repository root in place of the package folder.
 IMPORT_ONLY = (
     "import importlib.util, sys; sys.path.insert(0, {root!r}); "
     "spec = importlib.util.spec_from_file_location('index', {path!r}); "
