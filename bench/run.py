@@ -35,7 +35,7 @@ class Plan:
     signing_repeats: int
 
 
-# Sized so that the full run takes a few minutes on 2 cores (about 5 minutes here).
+# Sized so that the full run takes a few minutes on 2 cores (about 3.5 minutes on the machine in docs/benchmarks.md).
 FULL = Plan(cold_runs=11, importtime_repeats=3, sweep_sizes=(1_000, 10_000, 100_000),
             latency_large_fleet=100_000, latency_small_fleet=10_000, burst_instances=1_000,
             signing_seconds=0.5, signing_repeats=5)
