@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from shared import markers
 from shared import report as outcomes
-from shared.ecs import EcsError, Instance, OutcomeUnknownError
+from shared.ecs import DeadlineExceededError, EcsError, Instance, OutcomeUnknownError
 from shared.logs import get_logger
 from shared.report import Outcome
 from shared.run import Run, chunks, describe_by_id, error_outcome
@@ -50,8 +50,8 @@ class RebootItem:
         return UNKNOWN_INSTALL_NOTE if self.installed_now and self.install_request_id is None else ""
 
 
-def write_marker(run: Run, region: str, instance_ids: Sequence[str], value: str) -> str | None:
-    """Set the marker tag on the instances; return a description of the failure, or None."""
+def write_marker_or_error(run: Run, region: str, instance_ids: Sequence[str], value: str) -> EcsError | None:
+    """Set the marker tag on the instances; return the error if the write failed, else None."""
     if not run.policy.marker_key or not instance_ids:
         return None
     try:
@@ -60,8 +60,14 @@ def write_marker(run: Run, region: str, instance_ids: Sequence[str], value: str)
         run.note_error(error)
         log.warning("marker_write_failed", regionId=region, instanceIds=list(instance_ids),
                     code=error.code, value=value)
-        return f"marker tag not written ({error.code})"
+        return error
     return None
+
+
+def write_marker(run: Run, region: str, instance_ids: Sequence[str], value: str) -> str | None:
+    """Set the marker tag on the instances; return a description of the failure, or None."""
+    error = write_marker_or_error(run, region, instance_ids, value)
+    return f"marker tag not written ({error.code})" if error is not None else None
 
 
 def reboot_with_claim(run: Run, region: str, items: Sequence[RebootItem]) -> None:
@@ -99,8 +105,11 @@ def _reboot_batch(run: Run, region: str, batch: list[RebootItem]) -> None:
     if run.fatal is not None or run.out_of_time(policy.claim_settle_seconds + 1.0):
         installed_now = [item for item in batch if item.installed_now]
         _restore_installed_marker(run, region, installed_now)
+        # Retryable, so that an event is redelivered and the reboot happens then.
+        deferred = DeadlineExceededError("deadline near before the reboot", code="DeadlineExceeded",
+                                         action="RebootInstances", region=region)
         for item in batch:
-            _not_rebooted(run, region, item, "reboot deferred to a later run: deadline near",
+            _not_rebooted(run, region, item, "reboot deferred to a later run: deadline near", deferred,
                           reboot_only_outcome=outcomes.DEFERRED)
         return
 
@@ -140,11 +149,14 @@ def _claim(run: Run, region: str, batch: list[RebootItem]) -> list[RebootItem]:
     ids = [item.instance_id for item in batch]
     claim = markers.claim_value(run.policy.invocation_id, markers.now_utc())
 
-    problem = write_marker(run, region, ids, claim)
-    if problem:
+    # When the claim cannot be written or read back, the instance still gets an
+    # `installed:` marker and a retryable error, so a redelivered event reboots it
+    # instead of waiting for a claim that no invocation holds.
+    error = write_marker_or_error(run, region, ids, claim)
+    if error is not None:
+        _restore_installed_marker(run, region, [item for item in batch if item.installed_now])
         for item in batch:
-            _not_rebooted(run, region, item, f"reboot skipped: {problem}",
-                          reboot_only_outcome=outcomes.FAILED if not item.installed_now else outcomes.INSTALLED)
+            _not_rebooted(run, region, item, f"reboot skipped: the claim was not written ({error.code})", error)
         return []
 
     time.sleep(min(run.policy.claim_settle_seconds, run.deadline.remaining()))
@@ -153,8 +165,10 @@ def _claim(run: Run, region: str, batch: list[RebootItem]) -> list[RebootItem]:
         current = describe_by_id(run, region, ids)
     except EcsError as error:
         run.note_error(error)
+        _restore_installed_marker(run, region, batch)
         for item in batch:
-            _not_rebooted(run, region, item, "reboot skipped: the claim could not be read back", error)
+            _not_rebooted(run, region, item, f"reboot skipped: the claim could not be read back ({error.code})",
+                          error)
         return []
 
     owned: list[RebootItem] = []

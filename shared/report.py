@@ -147,12 +147,13 @@ class Report:
             return list(self._outcomes.values())
 
     def transient_failures(self) -> list[Outcome]:
-        """Return the outcomes that a redelivery could still fix: deferred or retryable failures."""
+        """Return the outcomes that a redelivery could still fix: deferred, or carrying a retryable error.
+
+        An `installed` outcome whose reboot failed with a retryable error counts, so
+        that the redelivered event reboots the instance.
+        """
         with self._lock:
-            return [
-                item for item in self._outcomes.values()
-                if item.outcome == DEFERRED or (item.outcome == FAILED and item.retryable)
-            ]
+            return [item for item in self._outcomes.values() if item.outcome == DEFERRED or item.retryable]
 
     @property
     def complete(self) -> bool:

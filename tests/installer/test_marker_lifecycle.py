@@ -96,3 +96,40 @@ def test_markers_off_still_installs(emulator):
     assert outcomes_by_id(run)[NEW] == "rebooted"
     assert calls_of(emulator, "TagResources") == []
     assert MARKER not in state_of(emulator, NEW)["Tags"]
+
+
+def test_claim_write_failure_retryable(emulator):
+    emulator.reset({"regions": [], "instances": [instance(NEW, age_minutes=2)]})
+    # Every attempt of the claim write is throttled; the marker restore after it succeeds.
+    emulator.set_faults([{"kind": "throttle", "action": "TagResources", "nth": [1, 2, 3]}])
+    run = make_run(emulator)
+
+    ensure_agent(run, "cn-hangzhou", [NEW])
+
+    [item] = run.report.outcomes()
+    assert item.outcome == "installed"
+    assert item.retryable is True
+    assert item.error_code == "Throttling.User"
+    assert run.report.transient_failures() == [item]
+    assert state_of(emulator, NEW)["Tags"][MARKER].startswith("installed:")
+
+
+def test_claim_read_back_failure_retryable(emulator):
+    emulator.reset({"regions": [], "instances": [instance(NEW, age_minutes=2)]})
+    # The first DescribeInstances is the initial describe; the read-back's attempts fail.
+    emulator.set_faults([{"kind": "unavailable", "action": "DescribeInstances", "nth": [2, 3, 4]}])
+    run = make_run(emulator)
+
+    ensure_agent(run, "cn-hangzhou", [NEW])
+
+    [item] = run.report.outcomes()
+    assert item.outcome == "installed"
+    assert item.retryable is True
+    assert state_of(emulator, NEW)["Tags"][MARKER].startswith("installed:")
+    assert calls_of(emulator, "RebootInstances") == []
+
+    emulator.clear_faults()
+    retry = make_run(emulator, fast_policy(invocation_id="req-retry"))
+    ensure_agent(retry, "cn-hangzhou", [NEW])
+    assert outcomes_by_id(retry)[NEW] == "rebooted"
+    assert len(calls_of(emulator, "InstallCloudAssistant")) == 1
