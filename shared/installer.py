@@ -8,7 +8,7 @@ reuses it page by page. Every instance ends with exactly one outcome in the repo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from shared import markers
@@ -79,8 +79,33 @@ def ensure_agent(run: Run, region: str, instance_ids: Sequence[object], config: 
     process_instances(run, region, found)
 
 
+@dataclass
+class Plan:
+    """Instances of one region that still need an install or a reboot."""
+
+    to_install: list[InstallItem] = field(default_factory=list)
+    to_reboot: list[RebootItem] = field(default_factory=list)
+
+    def instance_ids(self) -> list[str]:
+        return [item.instance.instance_id for item in self.to_install + self.to_reboot]
+
+
 def process_instances(run: Run, region: str, instances: Sequence[Instance]) -> None:
     """Filter described instances, check their agent, install it and reboot as the policy requires."""
+    execute_plan(run, region, plan_instances(run, region, instances))
+
+
+def execute_plan(run: Run, region: str, plan: Plan) -> None:
+    """Install in batches, then claim and reboot, recording an outcome for every instance of the plan."""
+    installed = _install(run, region, plan.to_install)
+    reboot_with_claim(run, region, plan.to_reboot + installed)
+
+
+def plan_instances(run: Run, region: str, instances: Sequence[Instance]) -> Plan:
+    """Filter described instances and check their agent; return those that need work.
+
+    Instances that need nothing, or only waiting, get their outcome here.
+    """
     policy = run.policy
     report = run.report
     now = markers.now_utc()
@@ -115,9 +140,7 @@ def process_instances(run: Run, region: str, instances: Sequence[Instance]) -> N
                 continue
             _plan(run, region, instance, now, to_install, to_reboot)
 
-    installed = _install(run, region, to_install)
-    to_reboot.extend(installed)
-    reboot_with_claim(run, region, to_reboot)
+    return Plan(to_install, to_reboot)
 
 
 def _plan(run: Run, region: str, instance: Instance, now: datetime,
