@@ -2,10 +2,10 @@
 
 Usage: .venv/bin/python scripts/fault_matrix.py [--sweep-size 2000] [--events 200] [--rounds 100]
 
-Cases: a sweep of --sweep-size instances and a burst of --events instance events,
-each with throttling at 30% with and without x-acs-retry-after, plus 503, 500
-InternalError.Dispatch, connection resets and latency spikes past the read timeout;
-then --rounds rounds of the same event delivered to two warm instances at once.
+Cases: a sweep of --sweep-size instances and a burst of --events instance events.
+Each runs with throttling at 30% (with and without x-acs-retry-after), 503, 500
+InternalError.Dispatch, connection resets and latency spikes past the read timeout.
+Then --rounds rounds deliver the same event to two warm instances at once.
 Exits 1 when an invariant is broken. Everything runs on 127.0.0.1.
 """
 

@@ -132,7 +132,7 @@ def log_events(lines: list[str]) -> list[dict[str, Any]]:
 def applied(call: dict[str, Any]) -> bool:
     """Return whether the emulator carried out a logged call.
 
-    A call answered 200 was applied, even when the client had timed out by then, and so
+    A call that returned 200 was applied, even when the client had timed out by then, and so
     was a call whose connection was reset after the action ran (`reset_after`).
     """
     return call["status"] == 200 or "reset_after" in (call.get("fault") or "")

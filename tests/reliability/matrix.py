@@ -86,7 +86,7 @@ class CaseResult:
     double_rebooted: list[str] = field(default_factory=list)
     duplicate_outcomes: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
-    # Outcomes that say the install call's outcome was unknown, so the agent may be missing.
+    # Outcomes of instances whose install call's outcome was unknown, so the agent may be missing.
     unconfirmed: int = 0
     timed_out: int = 0
     unhandled: list[str] = field(default_factory=list)

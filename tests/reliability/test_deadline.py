@@ -64,7 +64,7 @@ def test_sweep_lists_every_started_instance(slow_sweep):
 def test_sweep_returns_within_timeout(slow_sweep):
     report, _, _ = slow_sweep
 
-    # The handler returned, so the local runtime raised no FcTimeoutError; durationMs says how early.
+    # The handler returned, so the local runtime raised no FcTimeoutError. durationMs shows how early.
     assert report["durationMs"] < FUNCTION_TIMEOUT * 1000
 
 

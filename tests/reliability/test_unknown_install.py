@@ -19,7 +19,7 @@ def test_failed_readback_blocks_reinstall(emulator, make_function):
     emulator.reset({"instances": [item]})
     function = make_function("instance_events", ECS_MAX_ATTEMPTS="2")
     event = running_event(item["InstanceId"])
-    # The install is applied but its answer comes too late, and both attempts of the
+    # The install is applied but its response comes too late. Both attempts of the
     # DescribeInstances that reads the instance back are throttled.
     emulator.set_faults([
         {"kind": "latency", "action": "InstallCloudAssistant", "nth": [1], "latencyMs": PAST_READ_TIMEOUT_MS},
