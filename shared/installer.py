@@ -8,7 +8,6 @@ reuses it page by page. Every instance ends with exactly one outcome in the repo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from shared import markers
@@ -17,10 +16,11 @@ from shared.config import Config
 from shared.ecs import ClientError, EcsError, Instance, OutcomeUnknownError
 from shared.logs import get_logger
 from shared.policy import AWAIT_HEARTBEAT, AWAIT_REBOOT, INSTALL, REBOOT_ONLY, decide
-from shared.reboot import UNKNOWN_INSTALL_NOTE, RebootItem, reboot_with_claim, write_marker
+from shared.reboot import reboot_with_claim, write_marker
 from shared.report import Outcome
 from shared.run import Run, chunks, describe_by_id
 from shared.validation import MAX_INSTANCES_PER_REQUEST, excerpt, region_error, split_instance_ids
+from shared.work import UNKNOWN_INSTALL_NOTE, InstallItem, Plan, RebootItem
 
 log = get_logger("shared.installer")
 
@@ -28,13 +28,6 @@ DESCRIBE_BATCH = 100
 STATUS_BATCH = 50
 # Errors with which ECS rejects a whole batch because of one instance in it.
 SPLITTABLE_CODES = frozenset({"InvalidInstance.NotFound", "InvalidInstanceId.NotFound", "IncorrectInstanceStatus"})
-
-
-@dataclass(frozen=True)
-class InstallItem:
-    instance: Instance
-    reason: str
-    reboot_wanted: bool
 
 
 def ensure_agent(run: Run, region: str, instance_ids: Sequence[object], config: Config | None = None) -> None:
@@ -79,26 +72,30 @@ def ensure_agent(run: Run, region: str, instance_ids: Sequence[object], config: 
     process_instances(run, region, found)
 
 
-@dataclass
-class Plan:
-    """Instances of one region that still need an install or a reboot."""
-
-    to_install: list[InstallItem] = field(default_factory=list)
-    to_reboot: list[RebootItem] = field(default_factory=list)
-
-    def instance_ids(self) -> list[str]:
-        return [item.instance.instance_id for item in self.to_install + self.to_reboot]
-
-
 def process_instances(run: Run, region: str, instances: Sequence[Instance]) -> None:
     """Filter described instances, check their agent, install it and reboot as the policy requires."""
     execute_plan(run, region, plan_instances(run, region, instances))
 
 
 def execute_plan(run: Run, region: str, plan: Plan) -> None:
-    """Install in batches, then claim and reboot, recording an outcome for every instance of the plan."""
-    installed = _install(run, region, plan.to_install)
-    reboot_with_claim(run, region, plan.to_reboot + installed)
+    """Install and reboot as planned, recording an outcome for every instance of the plan.
+
+    With markers on, an instance the policy reboots right after the install is
+    claimed first and installed under the claim, so a duplicate invocation neither
+    installs nor reboots it again. Other instances are installed in batches and marked.
+    """
+    claim_first: list[InstallItem] = []
+    install_now: list[InstallItem] = []
+    for item in plan.to_install:
+        if item.reboot_wanted and run.policy.marker_key:
+            claim_first.append(item)
+        else:
+            install_now.append(item)
+
+    installed = _install(run, region, install_now)
+    pending = [RebootItem(item.instance, installed_now=False, install_request_id=None, install=item)
+               for item in claim_first]
+    reboot_with_claim(run, region, plan.to_reboot + installed + pending, install_batch=_install_batch)
 
 
 def plan_instances(run: Run, region: str, instances: Sequence[Instance]) -> Plan:
@@ -187,11 +184,13 @@ def _install(run: Run, region: str, items: list[InstallItem]) -> list[RebootItem
     return to_reboot
 
 
-def _install_batch(run: Run, region: str, batch: list[InstallItem]) -> list[tuple[InstallItem, str | None]]:
+def _install_batch(run: Run, region: str, batch: list[InstallItem],
+                   unsure: set[str] | None = None) -> list[tuple[InstallItem, str | None]]:
     """Install on one batch, splitting it when one instance spoils the whole call.
 
     Returns the installed items with the RequestId of their call; every other item
-    gets its outcome here.
+    gets its outcome here. IDs that may be installed but could not be read back are
+    added to `unsure`.
     """
     ids = [item.instance.instance_id for item in batch]
     if run.stop_if_blocked(region, ids, "InstallCloudAssistant"):
@@ -201,7 +200,7 @@ def _install_batch(run: Run, region: str, batch: list[InstallItem]) -> list[tupl
         request_id = run.client.install_cloud_assistant(region, ids)
         return [(item, request_id) for item in batch]
     except OutcomeUnknownError as error:
-        return _recover_unknown_install(run, region, batch, error)
+        return _recover_unknown_install(run, region, batch, error, unsure)
     except ClientError as error:
         if error.code not in SPLITTABLE_CODES:
             run.fail(region, ids, error, "InstallCloudAssistant")
@@ -211,7 +210,7 @@ def _install_batch(run: Run, region: str, batch: list[InstallItem]) -> list[tupl
             return []
         log.info("install_batch_split", regionId=region, size=len(batch), code=error.code)
         middle = len(batch) // 2
-        return _install_batch(run, region, batch[:middle]) + _install_batch(run, region, batch[middle:])
+        return _install_batch(run, region, batch[:middle], unsure) + _install_batch(run, region, batch[middle:], unsure)
     except EcsError as error:
         run.fail(region, ids, error, "InstallCloudAssistant")
         return []
@@ -229,8 +228,8 @@ def _settle_single_rejection(run: Run, region: str, item: InstallItem, error: Cl
                                error_code=error.code, retryable=False, ecs_request_id=error.request_id))
 
 
-def _recover_unknown_install(run: Run, region: str, batch: list[InstallItem],
-                             error: OutcomeUnknownError) -> list[tuple[InstallItem, str | None]]:
+def _recover_unknown_install(run: Run, region: str, batch: list[InstallItem], error: OutcomeUnknownError,
+                             unsure: set[str] | None) -> list[tuple[InstallItem, str | None]]:
     """Re-read the instances after an install whose outcome is unknown, without repeating it.
 
     The agent status cannot show an install before the reboot, so an instance that
@@ -245,6 +244,8 @@ def _recover_unknown_install(run: Run, region: str, batch: list[InstallItem],
     except EcsError as read_error:
         # The install may have happened, so the marker stops a redelivery from installing again.
         write_marker(run, region, ids, markers.installed_value(markers.now_utc()))
+        if unsure is not None:
+            unsure.update(ids)
         run.fail(region, ids, read_error, "DescribeInstances after an install with unknown outcome")
         return []
 

@@ -7,6 +7,8 @@ reboots, so the status alone cannot tell "installed, awaiting reboot" from
 - `installed:<UTC time>`: the agent was installed; the reboot is still to come.
 - `rebooting:<invocation ID>@<UTC time>`: an invocation claimed the reboot.
 - `rebooted:<UTC time>`: the instance was rebooted after the install.
+- `released:<UTC time>`: a claim made before an install was given up and nothing
+  was installed, so the next run treats the instance as having no marker.
 
 Times are ISO 8601 in UTC to the second, e.g. `2026-12-04T20:15:00Z`.
 """
@@ -19,6 +21,7 @@ from datetime import datetime, timezone
 INSTALLED = "installed"
 REBOOTING = "rebooting"
 REBOOTED = "rebooted"
+RELEASED = "released"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 MAX_TAG_VALUE_LENGTH = 128
 
@@ -55,6 +58,10 @@ def rebooted_value(moment: datetime) -> str:
     return f"{REBOOTED}:{format_time(moment)}"
 
 
+def released_value(moment: datetime) -> str:
+    return f"{RELEASED}:{format_time(moment)}"
+
+
 def claim_value(invocation_id: str, moment: datetime) -> str:
     """Return the reboot claim of this invocation, cut to the tag value limit."""
     stamp = format_time(moment)
@@ -69,7 +76,7 @@ def parse_marker(value: str | None) -> Marker | None:
         return None
     state, _, rest = value.partition(":")
 
-    if state in (INSTALLED, REBOOTED):
+    if state in (INSTALLED, REBOOTED, RELEASED):
         moment = _parse_time(rest)
         return Marker(state, moment) if moment else None
 

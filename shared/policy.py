@@ -78,7 +78,7 @@ def decide(
     """Choose the action for an instance whose agent is offline, from its marker and the policy."""
     grace_minutes = int(policy.marker_grace.total_seconds() // 60)
 
-    if marker is None:
+    if marker is None or marker.state == markers.RELEASED:
         return Decision(INSTALL, "agent not installed")
 
     if marker.state == markers.INSTALLED:

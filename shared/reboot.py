@@ -1,11 +1,12 @@
-"""Rebooting after an install, guarded by a claim on the marker tag.
+"""Installing and rebooting under a claim on the marker tag.
 
 ECS tags have no compare-and-set, so two invocations handling the same instance
-(a duplicate event delivered to two warm instances) could both reboot it. Before
-rebooting, an invocation writes its claim `rebooting:<invocation ID>@<time>`,
-waits `claim_settle_seconds`, reads the tag back and reboots only the instances
-whose tag still carries its own claim. A second invocation that writes later
-overwrites the claim, so the first one backs off when it reads.
+(a duplicate event delivered to two warm instances) could both install and reboot
+it. Before rebooting, and before installing when the policy reboots right after
+the install, an invocation writes its claim `rebooting:<invocation ID>@<time>`,
+waits `claim_settle_seconds`, reads the tag back and goes on only with the
+instances whose tag still carries its own claim. A second invocation that writes
+later overwrites the claim, so the first one backs off when it reads.
 
 The window that remains: invocation B reboots as well only if B described the
 instance before A's claim was written and B's own claim lands more than
@@ -17,37 +18,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from shared import markers
 from shared import report as outcomes
-from shared.ecs import DeadlineExceededError, EcsError, Instance, OutcomeUnknownError
+from shared.ecs import DeadlineExceededError, EcsError, OutcomeUnknownError
 from shared.logs import get_logger
 from shared.report import Outcome
 from shared.run import Run, chunks, describe_by_id, error_outcome
+from shared.work import InstallBatch, RebootItem
 
 log = get_logger("shared.reboot")
 
 REBOOT_BATCH = 100
-UNKNOWN_INSTALL_NOTE = "; the install call's outcome was unknown and was not repeated"
-
-
-@dataclass(frozen=True)
-class RebootItem:
-    """An instance to reboot; `installed_now` when this invocation installed its agent."""
-
-    instance: Instance
-    installed_now: bool
-    install_request_id: str | None
-
-    @property
-    def instance_id(self) -> str:
-        return self.instance.instance_id
-
-    @property
-    def install_note(self) -> str:
-        """Return UNKNOWN_INSTALL_NOTE when this invocation's install may not have happened, else ""."""
-        return UNKNOWN_INSTALL_NOTE if self.installed_now and self.install_request_id is None else ""
 
 
 def write_marker_or_error(run: Run, region: str, instance_ids: Sequence[str], value: str) -> EcsError | None:
@@ -70,15 +52,21 @@ def write_marker(run: Run, region: str, instance_ids: Sequence[str], value: str)
     return f"marker tag not written ({error.code})" if error is not None else None
 
 
-def reboot_with_claim(run: Run, region: str, items: Sequence[RebootItem]) -> None:
-    """Claim, reboot and mark the instances, recording one outcome for each."""
+def reboot_with_claim(run: Run, region: str, items: Sequence[RebootItem],
+                      install_batch: InstallBatch | None = None) -> None:
+    """Claim, install where still needed, reboot and mark the instances, recording one outcome for each.
+
+    `install_batch` installs the items whose `install` is set; it is required when any is.
+    """
     for batch in chunks(list(items), REBOOT_BATCH):
-        _reboot_batch(run, region, batch)
+        _reboot_batch(run, region, batch, install_batch)
 
 
 def _not_rebooted(run: Run, region: str, item: RebootItem, reason: str,
                   error: EcsError | None = None, reboot_only_outcome: str = outcomes.FAILED) -> None:
     """Record an instance whose reboot did not happen in this invocation."""
+    if item.install is not None:
+        reason = f"not installed: {reason}"
     code = error.code if error else None
     retryable = error.retryable if error else None
     request_id = error.request_id if error else None
@@ -87,33 +75,38 @@ def _not_rebooted(run: Run, region: str, item: RebootItem, reason: str,
                                f"installed; {reason}{item.install_note}",
                                error_code=code, retryable=retryable,
                                ecs_request_id=item.install_request_id or request_id))
-    elif error is not None and reboot_only_outcome == outcomes.FAILED:
+    elif error is not None and reboot_only_outcome == outcomes.FAILED and error.action == "RebootInstances":
         run.report.add(error_outcome(item.instance_id, region, error, "RebootInstances"))
+    elif error is not None and reboot_only_outcome == outcomes.FAILED:
+        run.report.add(Outcome(item.instance_id, region, outcomes.FAILED, f"{reason}: {error.message}",
+                               error_code=code, retryable=retryable, ecs_request_id=request_id))
     else:
         run.report.add(Outcome(item.instance_id, region, reboot_only_outcome, reason,
                                error_code=code, retryable=retryable, ecs_request_id=request_id))
 
 
 def _restore_installed_marker(run: Run, region: str, items: Sequence[RebootItem]) -> None:
-    """Put back `installed:` on instances we claimed but did not reboot, so a later run reboots them."""
-    write_marker(run, region, [item.instance_id for item in items], markers.installed_value(markers.now_utc()))
+    """Put back a marker on instances we claimed but did not reboot, so a later run finishes the work.
+
+    Instances whose install was still to come get `released:`, so the next run
+    installs; the others get `installed:`, so the next run only reboots.
+    """
+    now = markers.now_utc()
+    write_marker(run, region, [item.instance_id for item in items if item.install is None],
+                 markers.installed_value(now))
+    write_marker(run, region, [item.instance_id for item in items if item.install is not None],
+                 markers.released_value(now))
 
 
-def _reboot_batch(run: Run, region: str, batch: list[RebootItem]) -> None:
+def _reboot_batch(run: Run, region: str, batch: list[RebootItem], install_batch: InstallBatch | None) -> None:
     policy = run.policy
 
     if run.fatal is not None or run.out_of_time(policy.claim_settle_seconds + 1.0):
-        installed_now = [item for item in batch if item.installed_now]
-        _restore_installed_marker(run, region, installed_now)
-        # Retryable, so that an event is redelivered and the reboot happens then.
-        deferred = DeadlineExceededError("deadline near before the reboot", code="DeadlineExceeded",
-                                         action="RebootInstances", region=region)
-        for item in batch:
-            _not_rebooted(run, region, item, "reboot deferred to a later run: deadline near", deferred,
-                          reboot_only_outcome=outcomes.DEFERRED)
+        _stop_before_claim(run, region, batch)
         return
 
     owned = _claim(run, region, batch) if policy.marker_key else batch
+    owned = _install_claimed(run, region, owned, install_batch)
     if not owned:
         return
 
@@ -144,6 +137,30 @@ def _reboot_batch(run: Run, region: str, batch: list[RebootItem]) -> None:
         run.report.add(Outcome(item.instance_id, region, outcome, reason, ecs_request_id=request_id))
 
 
+def _stop_before_claim(run: Run, region: str, batch: list[RebootItem]) -> None:
+    """Settle a batch that cannot start: bad credentials, or too little time for claim and reboot.
+
+    Deferred work carries a retryable error, so that an event is redelivered and the
+    work is done then.
+    """
+    _restore_installed_marker(run, region, [item for item in batch if item.installed_now])
+    for item in batch:
+        if run.fatal is not None:
+            _not_rebooted(run, region, item, f"reboot not started: {run.fatal.code}", run.fatal)
+            continue
+        deferred = DeadlineExceededError("deadline near", code="DeadlineExceeded", action="RebootInstances",
+                                         region=region)
+        if item.install is not None:
+            run.report.add(Outcome(item.instance_id, region, outcomes.DEFERRED,
+                                   "deadline reached before the install and reboot",
+                                   error_code=deferred.code, retryable=True))
+        elif item.installed_now:
+            _not_rebooted(run, region, item, "reboot deferred to a later run: deadline near", deferred)
+        else:
+            run.report.add(Outcome(item.instance_id, region, outcomes.DEFERRED, "deadline reached before the reboot",
+                                   error_code=deferred.code, retryable=True))
+
+
 def _claim(run: Run, region: str, batch: list[RebootItem]) -> list[RebootItem]:
     """Write this invocation's claim, read it back and return the items still claimed by it."""
     ids = [item.instance_id for item in batch]
@@ -154,7 +171,8 @@ def _claim(run: Run, region: str, batch: list[RebootItem]) -> list[RebootItem]:
     # instead of waiting for a claim that no invocation holds.
     error = write_marker_or_error(run, region, ids, claim)
     if error is not None:
-        _restore_installed_marker(run, region, [item for item in batch if item.installed_now])
+        # The write may have reached some instances, so every marker is put back.
+        _restore_installed_marker(run, region, batch)
         for item in batch:
             _not_rebooted(run, region, item, f"reboot skipped: the claim was not written ({error.code})", error)
         return []
@@ -189,6 +207,36 @@ def _claim(run: Run, region: str, batch: list[RebootItem]) -> list[RebootItem]:
         else:
             owned.append(item)
     return owned
+
+
+def _install_claimed(run: Run, region: str, owned: list[RebootItem],
+                     install_batch: InstallBatch | None) -> list[RebootItem]:
+    """Install the claimed instances whose install is still to come; return the items ready to reboot.
+
+    Instances whose install fails get their outcome from `install_batch`. Their
+    claim is replaced by `released:`, unless the install may have happened.
+    """
+    ready = [item for item in owned if item.install is None]
+    pending = [item for item in owned if item.install is not None]
+    if not pending:
+        return ready
+    if install_batch is None:
+        raise ValueError("install_batch is required for reboot items whose install is still to come")
+
+    installed: dict[str, str | None] = {}
+    unsure: set[str] = set()
+    for chunk in chunks(pending, run.policy.install_batch_size):
+        for install_item, request_id in install_batch(run, region, [item.install for item in chunk], unsure):
+            installed[install_item.instance.instance_id] = request_id
+
+    not_installed = [item for item in pending if item.instance_id not in installed and item.instance_id not in unsure]
+    write_marker(run, region, [item.instance_id for item in not_installed], markers.released_value(markers.now_utc()))
+
+    for item in pending:
+        if item.instance_id in installed:
+            ready.append(RebootItem(item.instance, installed_now=True,
+                                    install_request_id=installed[item.instance_id]))
+    return ready
 
 
 Rebooted = list[tuple[RebootItem, "str | None"]]

@@ -21,12 +21,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from shared import report as outcomes
 from shared.config import Config
 from shared.ecs import EcsError, Instance
-from shared.installer import Plan, execute_plan, plan_instances
+from shared.installer import execute_plan, plan_instances
 from shared.logs import get_logger
 from shared.reboot import REBOOT_BATCH
 from shared.report import Outcome
 from shared.run import Run
 from shared.validation import excerpt, region_error
+from shared.work import Plan
 
 log = get_logger("shared.sweep")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from shared import markers
 from shared.installer import ensure_agent
 from tests.installer.helpers import (
@@ -100,18 +102,19 @@ def test_markers_off_still_installs(emulator):
 
 def test_claim_write_failure_retryable(emulator):
     emulator.reset({"regions": [], "instances": [instance(NEW, age_minutes=2)]})
-    # Every attempt of the claim write is throttled; the marker restore after it succeeds.
+    # Every attempt of the claim write is throttled; the marker written after it succeeds.
     emulator.set_faults([{"kind": "throttle", "action": "TagResources", "nth": [1, 2, 3]}])
     run = make_run(emulator)
 
     ensure_agent(run, "cn-hangzhou", [NEW])
 
     [item] = run.report.outcomes()
-    assert item.outcome == "installed"
+    assert item.outcome == "failed"
     assert item.retryable is True
     assert item.error_code == "Throttling.User"
     assert run.report.transient_failures() == [item]
-    assert state_of(emulator, NEW)["Tags"][MARKER].startswith("installed:")
+    assert state_of(emulator, NEW)["Tags"][MARKER].startswith("released:")
+    assert calls_of(emulator, "InstallCloudAssistant") == []
 
 
 def test_claim_read_back_failure_retryable(emulator):
@@ -123,13 +126,45 @@ def test_claim_read_back_failure_retryable(emulator):
     ensure_agent(run, "cn-hangzhou", [NEW])
 
     [item] = run.report.outcomes()
-    assert item.outcome == "installed"
+    assert item.outcome == "failed"
     assert item.retryable is True
-    assert state_of(emulator, NEW)["Tags"][MARKER].startswith("installed:")
-    assert calls_of(emulator, "RebootInstances") == []
+    assert state_of(emulator, NEW)["Tags"][MARKER].startswith("released:")
+    assert calls_of(emulator, "InstallCloudAssistant") == []
 
     emulator.clear_faults()
     retry = make_run(emulator, fast_policy(invocation_id="req-retry"))
     ensure_agent(retry, "cn-hangzhou", [NEW])
     assert outcomes_by_id(retry)[NEW] == "rebooted"
     assert len(calls_of(emulator, "InstallCloudAssistant")) == 1
+
+
+def test_reboot_only_claim_failure_keeps_install(emulator):
+    earlier = markers.installed_value(minutes_ago(3))
+    emulator.reset({"regions": [], "instances": [instance(NEW, age_minutes=4, agent="installed",
+                                                          tags={MARKER: earlier})]})
+    emulator.set_faults([{"kind": "unavailable", "action": "DescribeInstances", "nth": [2, 3, 4]}])
+    run = make_run(emulator)
+
+    ensure_agent(run, "cn-hangzhou", [NEW])
+
+    [item] = run.report.outcomes()
+    assert item.outcome == "failed"
+    assert item.retryable is True
+    assert state_of(emulator, NEW)["Tags"][MARKER].startswith("installed:")
+    assert calls_of(emulator, "RebootInstances") == []
+
+
+def test_concurrent_duplicates_install_once(emulator):
+    emulator.reset({"regions": [], "instances": [instance(NEW, age_minutes=2)]})
+    runs = [make_run(emulator, fast_policy(invocation_id=f"req-{n}", claim_settle_seconds=0.3)) for n in range(2)]
+    threads = [threading.Thread(target=ensure_agent, args=(run, "cn-hangzhou", [NEW])) for run in runs]
+
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(calls_of(emulator, "InstallCloudAssistant")) == 1
+    assert len(calls_of(emulator, "RebootInstances")) == 1
+    outcomes = sorted(outcomes_by_id(run)[NEW] for run in runs)
+    assert outcomes == ["awaiting_heartbeat", "rebooted"]

@@ -20,10 +20,11 @@ def test_failed_readback_blocks_reinstall(emulator, make_function):
     function = make_function("instance_events", ECS_MAX_ATTEMPTS="2")
     event = running_event(item["InstanceId"])
     # The install is applied but its response comes too late. Both attempts of the
-    # DescribeInstances that reads the instance back are throttled.
+    # DescribeInstances that reads the instance back are throttled: the first call
+    # describes the instance and the second reads back the reboot claim.
     emulator.set_faults([
         {"kind": "latency", "action": "InstallCloudAssistant", "nth": [1], "latencyMs": PAST_READ_TIMEOUT_MS},
-        {"kind": "throttle", "action": "DescribeInstances", "nth": [2, 3]},
+        {"kind": "throttle", "action": "DescribeInstances", "nth": [3, 4]},
     ])
 
     with pytest.raises(FcInvocationError) as first:
