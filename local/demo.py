@@ -56,13 +56,23 @@ def build_fleet(size: int, seed: int) -> dict[str, Any]:
     return fleet
 
 
-def coverage(server: EmulatorServer) -> dict[str, dict[str, int]]:
-    """Count, per region, Running instances by agent state."""
+AGENT_STATES = ("online", "installed", "none", "out of scope")
+
+
+def coverage(server: EmulatorServer) -> dict[str, Counter]:
+    """Count, per region, Running instances by agent state; excluded instances count apart."""
     result: dict[str, Counter] = {region: Counter() for region in REGIONS}
     for item in server.state()["instances"]:
-        if item["RegionId"] in result and item["Status"] == "Running":
-            result[item["RegionId"]][item["CloudAssistant"]] += 1
-    return {region: dict(counter) for region, counter in result.items()}
+        if item["RegionId"] not in result or item["Status"] != "Running":
+            continue
+        excluded = item.get("Tags", {}).get(SCOPE_EXCLUDE_TAG[0]) == SCOPE_EXCLUDE_TAG[1]
+        state = "out of scope" if excluded and item["CloudAssistant"] != "online" else item["CloudAssistant"]
+        result[item["RegionId"]][state] += 1
+    return result
+
+
+def format_coverage(counter: Counter) -> str:
+    return ", ".join(f"{state} {counter.get(state, 0)}" for state in AGENT_STATES)
 
 
 def new_instances(count: int, seed: int, region: str | None = None) -> list[dict[str, Any]]:
@@ -136,7 +146,7 @@ def summarize_http_body(body: str) -> str:
     except ValueError:
         return body[:160]
     if "Instances" in document:
-        return ", ".join(f"{item['instanceId']}: {item['outcome']}" for item in document["Instances"])
+        return ", ".join(f"{item['InstanceId']}: {item['Outcome']}" for item in document["Instances"])
     return f"{document.get('Code')}: {document.get('Message')}"
 
 
@@ -220,7 +230,7 @@ def run_demo(size: int, launched: int, seed: int, log_path: Path) -> int:
         # 3. The HTTP API, served on loopback, gets the document's request example twice.
         mark = len(server.calls())
         real_ids = pick_http_examples(server)
-        with logs_to(log_path), serve_http_api(environment) as url:
+        with serve_http_api(environment, log_path) as url:
             http_results = [
                 send_document_example(url, "cn-hangzhou", real_ids, HTTP_TOKEN),
                 send_document_example(url, "cn-hangzhou", ["i-bp11f7trr4hbi1xxxxxx", "i-bp1iudwa5b1tqaxxxxxx"],
@@ -230,15 +240,20 @@ def run_demo(size: int, launched: int, seed: int, log_path: Path) -> int:
         after = coverage(server)
         all_calls = calls_by_action(server)
 
-    print_table("Running instances per region, agent state before -> after:",
-                {region: f"{before[region]} -> {after[region]}" for region in REGIONS})
+    print("\nRunning instances per region by agent state. 'installed' waits for the owner's reboot")
+    excluded = "=".join(SCOPE_EXCLUDE_TAG)
+    print(f"(REBOOT_POLICY=new-instances); 'out of scope' lacks the agent but has the tag {excluded}.")
+    for region in REGIONS:
+        print(f"  {region:<16} before: {format_coverage(before[region])}")
+        print(f"  {'':<16} after:  {format_coverage(after[region])}")
     for trigger, counter in per_trigger.items():
         print_table(f"Outcomes of {trigger}:", dict(counter))
     for trigger, calls in calls_per_trigger.items():
         print_table(f"ECS API calls made by {trigger}:", calls)
     print("\nHTTP API, the InstallCloudAssistant document's request example:")
-    for label, (status, body) in zip(("real fleet IDs", "the document's IDs"), http_results, strict=True):
-        print(f"  {label:<22} HTTP {status}  {summarize_http_body(body)}")
+    labels = ("real fleet IDs", "the document's IDs (expected: they do not exist)")
+    for label, (status, body) in zip(labels, http_results, strict=True):
+        print(f"  {label:<48} HTTP {status}  {summarize_http_body(body)}")
     print_table("ECS API calls in total:", all_calls)
     print(f"\nElapsed: {time.monotonic() - started:.1f} s. JSON logs of every invocation: {log_path}")
 

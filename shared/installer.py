@@ -15,7 +15,7 @@ from shared import report as outcomes
 from shared.config import Config
 from shared.ecs import ClientError, EcsError, Instance, OutcomeUnknownError
 from shared.logs import get_logger
-from shared.policy import AWAIT_HEARTBEAT, AWAIT_REBOOT, INSTALL, REBOOT_ONLY, decide
+from shared.policy import AWAIT_HEARTBEAT, AWAIT_REBOOT, INSTALL, REBOOT_ONLY, Policy, decide
 from shared.reboot import reboot_with_claim, write_marker
 from shared.report import Outcome
 from shared.run import Run, chunks, describe_by_id
@@ -27,6 +27,8 @@ log = get_logger("shared.installer")
 DESCRIBE_BATCH = 100
 STATUS_BATCH = 50
 # Errors with which ECS rejects a whole batch because of one instance in it.
+# Statuses that become Running by themselves, so a later attempt may find the instance Running.
+STARTING_STATUSES = frozenset({"Pending", "Starting"})
 SPLITTABLE_CODES = frozenset({"InvalidInstance.NotFound", "InvalidInstanceId.NotFound", "IncorrectInstanceStatus"})
 
 
@@ -110,8 +112,7 @@ def plan_instances(run: Run, region: str, instances: Sequence[Instance]) -> Plan
     candidates: list[Instance] = []
     for instance in instances:
         if instance.status != "Running":
-            report.add(Outcome(instance.instance_id, region, outcomes.SKIPPED_NOT_RUNNING,
-                               f"status is {instance.status}; only Running instances are handled"))
+            report.add(_not_running_outcome(policy, region, instance, now))
         elif not policy.in_scope(instance.tags):
             report.add(Outcome(instance.instance_id, region, outcomes.SKIPPED_OUT_OF_SCOPE,
                                "tags outside the TAG_INCLUDE/TAG_EXCLUDE scope"))
@@ -138,6 +139,26 @@ def plan_instances(run: Run, region: str, instances: Sequence[Instance]) -> Plan
             _plan(run, region, instance, now, to_install, to_reboot)
 
     return Plan(to_install, to_reboot)
+
+
+def _not_running_outcome(policy: Policy, region: str, instance: Instance, now: datetime) -> Outcome:
+    """Return the outcome of an instance that is not Running.
+
+    An instance that is still starting may be Running on a retry, so its outcome is
+    retryable and a Running event for it is redelivered. One starting because of our
+    own recent reboot is awaiting its agent's heartbeat instead.
+    """
+    if instance.status not in STARTING_STATUSES:
+        return Outcome(instance.instance_id, region, outcomes.SKIPPED_NOT_RUNNING,
+                       f"status is {instance.status}; only Running instances are handled", retryable=False)
+
+    marker = markers.parse_marker(instance.tags.get(policy.marker_key)) if policy.marker_key else None
+    ours = marker is not None and marker.state in (markers.REBOOTING, markers.REBOOTED)
+    if ours and now - marker.time < policy.marker_grace:
+        return Outcome(instance.instance_id, region, outcomes.AWAITING_HEARTBEAT,
+                       f"starting after the reboot of {markers.format_time(marker.time)}")
+    return Outcome(instance.instance_id, region, outcomes.SKIPPED_NOT_RUNNING,
+                   f"status is {instance.status}; a retry may find it Running", retryable=True)
 
 
 def _plan(run: Run, region: str, instance: Instance, now: datetime,

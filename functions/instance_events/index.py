@@ -69,11 +69,15 @@ def handler(event, context):
         run.report.reject(rejection.reason, rejection.value)
 
     fresh = _fresh_events(events, run)
-    by_region: dict[str, list[str]] = {}
+    # A batch of events may name more instances in one region than one call takes,
+    # so each region's IDs, deduplicated in order, are handled in slices.
+    by_region: dict[str, dict[str, None]] = {}
     for item in fresh:
-        by_region.setdefault(item.region, []).extend(item.instance_ids)
-    for region, instance_ids in by_region.items():
-        ensure_agent(run, region, instance_ids, CONFIG)
+        by_region.setdefault(item.region, {}).update(dict.fromkeys(item.instance_ids))
+    for region, unique_ids in by_region.items():
+        instance_ids = list(unique_ids)
+        for start in range(0, len(instance_ids), MAX_INSTANCES_PER_REQUEST):
+            ensure_agent(run, region, instance_ids[start:start + MAX_INSTANCES_PER_REQUEST], CONFIG)
 
     result = finish(run)
     left = run.report.transient_failures()
@@ -85,8 +89,9 @@ def handler(event, context):
     if left:
         names = ", ".join(sorted(left_ids)[:MAX_LISTED_IN_ERROR])
         more = f" and {len(left_ids) - MAX_LISTED_IN_ERROR} more" if len(left_ids) > MAX_LISTED_IN_ERROR else ""
+        noun = "instance" if len(left_ids) == 1 else "instances"
         log.warning("redelivery_requested", instancesLeft=len(left_ids))
         raise TransientFailureError(
-            f"{len(left_ids)} instances left for a retry after transient failures or the deadline: {names}{more}"
+            f"{len(left_ids)} {noun} left for a retry after transient failures or the deadline: {names}{more}"
         )
     return json.dumps(result)

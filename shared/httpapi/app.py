@@ -41,8 +41,9 @@ def _check_token(environ: dict[str, Any], config: Config) -> None:
 
 
 def _check_region(request: ApiRequest, config: Config) -> None:
-    if region_error(request.region) is not None:
-        raise ApiError(404, "InvalidRegionId.NotFound", "The RegionId provided does not exist in our items.")
+    problem = region_error(request.region)
+    if problem is not None:
+        raise ApiError(400, "InvalidParameter.RegionId", f"The specified RegionId is invalid: {problem}")
     if not config.region_allowed(request.region):
         raise ApiError(403, "Forbidden.Region",
                        f"The region {request.region} is not in this function's ALLOWED_REGIONS")
@@ -59,11 +60,31 @@ def _install(run: Run, request: ApiRequest, config: Config) -> dict[str, Any]:
         raise ApiError(404, "InvalidInstance.NotFound", "The specified instances do not exist.")
     if run.fatal is not None and all(item.outcome == outcomes.FAILED for item in instances):
         raise ApiError(500, "InternalError.Credentials", CREDENTIALS_MESSAGE)
+    if instances and all(item.outcome in (outcomes.FAILED, outcomes.DEFERRED) for item in instances):
+        _raise_nothing_done(instances)
 
-    document: dict[str, Any] = {"RequestId": result["requestId"], "Instances": result["instances"]}
+    document: dict[str, Any] = {
+        "RequestId": result["requestId"],
+        "Instances": [_pascal_case(item) for item in result["instances"]],
+    }
     if result["rejected"]:
-        document["Rejected"] = result["rejected"]
+        document["Rejected"] = [_pascal_case(item) for item in result["rejected"]]
     return document
+
+
+def _raise_nothing_done(instances: list) -> None:
+    """Answer with an error status when no instance was handled, so a caller checking the status sees it."""
+    codes = sorted({item.error_code or item.outcome for item in instances})
+    retryable = any(item.retryable for item in instances)
+    message = f"No instance was handled: the ECS calls failed ({', '.join(codes)})"
+    if retryable:
+        raise ApiError(503, "ServiceUnavailable", message + "; retry later")
+    raise ApiError(502, "BadGateway", message)
+
+
+def _pascal_case(item: dict[str, Any]) -> dict[str, Any]:
+    """Rename a report entry's keys to the PascalCase that ECS responses use."""
+    return {key[0].upper() + key[1:]: value for key, value in item.items()}
 
 
 def _describe_status(run: Run, request: ApiRequest) -> dict[str, Any]:

@@ -74,6 +74,10 @@ def collect_parameters(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
 
 def _instance_id_values(parameters: dict[str, Any]) -> list[object] | None:
     """Return the raw instance IDs from `InstanceIds` or `InstanceId.N`, or None when neither is given."""
+    numbered_names = [name for name in parameters if name.startswith("InstanceId.")]
+    if "InstanceIds" in parameters and numbered_names:
+        raise invalid_instance_ids("use either InstanceIds or InstanceId.N, not both")
+
     if "InstanceIds" in parameters:
         value = parameters["InstanceIds"]
         if isinstance(value, str):
@@ -107,7 +111,11 @@ def parse_api_request(parameters: dict[str, Any]) -> ApiRequest:
         raise ApiError(404, "InvalidApi.NotFound",
                        f"The action {excerpt(action)} is not supported; use {' or '.join(ACTIONS)}")
 
-    xml = str(parameters.get("Format") or "JSON").upper() == "XML"
+    response_format = str(parameters.get("Format") or "JSON").upper()
+    if response_format not in ("JSON", "XML"):
+        raise ApiError(400, "InvalidParameter.Format",
+                       f"Format {excerpt(parameters.get('Format'))} is invalid; use JSON or XML")
+    xml = response_format == "XML"
     region = parameters.get("RegionId")
     if region in (None, ""):
         raise missing("RegionId")

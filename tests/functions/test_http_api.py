@@ -35,7 +35,7 @@ def test_document_example_installs(api):
     assert response.status == 200
     body = response.json()
     assert body["RequestId"]
-    assert {item["instanceId"]: item["outcome"] for item in body["Instances"]} == {
+    assert {item["InstanceId"]: item["Outcome"] for item in body["Instances"]} == {
         REAL[0]: "rebooted", REAL[1]: "already_online"}
 
 
@@ -66,7 +66,7 @@ def test_partial_unknown_is_ok(api):
     response = _get(api, _install_query([REAL[1], DOCUMENT_IDS[0]]))
 
     assert response.status == 200
-    outcomes = {item["instanceId"]: item["outcome"] for item in response.json()["Instances"]}
+    outcomes = {item["InstanceId"]: item["Outcome"] for item in response.json()["Instances"]}
     assert outcomes == {REAL[1]: "already_online", DOCUMENT_IDS[0]: "not_found"}
 
 
@@ -80,7 +80,7 @@ def test_numbered_and_form_body(api):
 
     assert by_query.status == 200
     assert by_form.status == 200
-    assert by_form.json()["Instances"][0]["outcome"] == "already_online"
+    assert by_form.json()["Instances"][0]["Outcome"] == "already_online"
 
 
 def test_json_body(api):
@@ -89,7 +89,7 @@ def test_json_body(api):
     response = api.http("POST", "/", headers={"X-Api-Token": TOKEN, "Content-Type": "application/json"}, body=body)
 
     assert response.status == 200
-    assert response.json()["Instances"][0]["instanceId"] == REAL[1]
+    assert response.json()["Instances"][0]["InstanceId"] == REAL[1]
 
 
 def test_xml_format(api):
@@ -100,7 +100,7 @@ def test_xml_format(api):
     root = ElementTree.fromstring(response.body)
     assert root.tag == "InstallCloudAssistantResponse"
     assert root.find("RequestId").text
-    assert root.find("Instances/Instance/outcome").text == "already_online"
+    assert root.find("Instances/Instance/Outcome").text == "already_online"
 
 
 def test_xml_error(api):
@@ -122,7 +122,9 @@ def test_xml_error(api):
         (_install_query([f"i-{n:020d}" for n in range(101)]), 400, "InvalidParameter.InstanceIds"),
         ({**_install_query(REAL), "InstanceIds": "[not json"}, 400, "InvalidParameter.InstanceIds"),
         (_install_query(REAL, region="xx-nowhere-1"), 404, "InvalidRegionId.NotFound"),
-        (_install_query(REAL, region="cn-hangzhou&Action=RebootInstances"), 404, "InvalidRegionId.NotFound"),
+        (_install_query(REAL, region="cn-hangzhou&Action=RebootInstances"), 400, "InvalidParameter.RegionId"),
+        ({**_install_query(REAL), "InstanceId.1": REAL[0]}, 400, "InvalidParameter.InstanceIds"),
+        (_install_query(REAL, Format="YAML"), 400, "InvalidParameter.Format"),
         ({"Action": "RebootInstances", "RegionId": "cn-hangzhou"}, 404, "InvalidApi.NotFound"),
         ({"RegionId": "cn-hangzhou"}, 400, "MissingParameter.Action"),
     ],
@@ -190,3 +192,19 @@ def test_region_outside_allowed(emulator, make_function):
     assert response.status == 403
     assert response.json()["Code"] == "Forbidden.Region"
     assert emulator.calls() == []
+
+
+def test_all_failed_is_error_status(api, emulator):
+    emulator.set_faults([{"kind": "unavailable", "action": "DescribeInstances", "rate": 1.0}])
+
+    response = _get(api, _install_query(REAL))
+
+    assert response.status == 503
+    assert response.json()["Code"] == "ServiceUnavailable"
+    assert "ServiceUnavailable" in response.json()["Message"]
+
+
+def test_invalid_region_message_names_reason(api):
+    response = _get(api, _install_query(REAL, region="cn-hangzhou&x=1"))
+
+    assert "expected a form such as cn-hangzhou" in response.json()["Message"]

@@ -8,7 +8,7 @@ import pytest
 
 from local.fc_runtime import FcInvocationError
 from tests.functions.conftest import fixture_fleet, load_event, load_json
-from tests.installer.helpers import calls_of
+from tests.installer.helpers import calls_of, instance
 
 
 def _outcomes(result: str) -> dict[str, str]:
@@ -180,3 +180,22 @@ def test_missing_credentials_fail_clearly(emulator, make_function):
     assert item["outcome"] == "failed"
     assert item["errorCode"] == "MissingCredentials"
     assert emulator.calls() == []
+
+
+def test_batch_over_limit_split(emulator, make_function):
+    ids = [[f"i-batch{k}{n:014d}" for n in range(600)] for k in range(2)]
+    old = 60 * 24 * 30
+    emulator.reset({"regions": [], "instances": [instance(i, age_minutes=old) for group in ids for i in group]})
+    events = []
+    for k, group in enumerate(ids):
+        event = load_json("eventbridge_ess_scale_out_success.json")
+        event["id"] = f"evt-{k}"
+        event["data"]["instanceIds"] = group
+        events.append(event)
+    function = make_function("instance_events", timeout=120)
+
+    report = json.loads(function.invoke(events))
+
+    assert report["counts"] == {"installed": 1200}
+    assert report["rejected"] == []
+    assert len(calls_of(emulator, "InstallCloudAssistant")) == 24

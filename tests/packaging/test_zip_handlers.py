@@ -74,7 +74,11 @@ def _request(function: str, timeout: int, **fields) -> dict:
 
 
 def _outcomes(instances: list[dict]) -> dict[str, str]:
-    return {item["instanceId"]: item["outcome"] for item in instances}
+    """Map instance IDs to outcomes in a handler report (camelCase) or an HTTP response (PascalCase)."""
+    outcomes = {}
+    for item in instances:
+        outcomes[item.get("instanceId", item.get("InstanceId"))] = item.get("outcome", item.get("Outcome"))
+    return outcomes
 
 
 def _install_calls(emulator) -> list[dict]:
