@@ -161,7 +161,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         )
 
     token = text("HTTP_API_TOKEN")
-    auth_mode = _choice("HTTP_AUTH_MODE", text("HTTP_AUTH_MODE"), HTTP_AUTH_MODES)
+    auth_mode = _choice("HTTP_AUTH_MODE", text("HTTP_AUTH_MODE").lower(), HTTP_AUTH_MODES)
     if auth_mode == "token" and len(token) < 16:
         raise ConfigError(
             "HTTP_AUTH_MODE=token needs HTTP_API_TOKEN set to a secret of at least 16 characters"
@@ -175,7 +175,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         sweep_regions=sweep_regions,
         sweep_all_regions=sweep_all,
         allowed_regions=allowed_regions,
-        reboot_policy=_choice("REBOOT_POLICY", text("REBOOT_POLICY"), REBOOT_POLICIES),
+        reboot_policy=_choice("REBOOT_POLICY", text("REBOOT_POLICY").lower(), REBOOT_POLICIES),
         new_instance_window_minutes=_integer(
             "NEW_INSTANCE_WINDOW_MINUTES", text("NEW_INSTANCE_WINDOW_MINUTES"), 0, 525600
         ),

@@ -109,10 +109,10 @@ class Transport:
             logger.warning(
                 "ecs_retry",
                 action=action,
-                region=region,
+                regionId=region,
                 attempt=attempt,
                 code=error.code,
-                wait_ms=round(wait * 1000),
+                waitMs=round(wait * 1000),
             )
             time.sleep(wait)
 

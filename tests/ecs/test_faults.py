@@ -46,7 +46,7 @@ def test_retry_after_is_honoured(emulator):
         client.describe_regions()
 
     (retry,) = retry_logs(logs)
-    assert retry["wait_ms"] >= 300
+    assert retry["waitMs"] >= 300
     first, second = calls_of(emulator, "DescribeRegions")
     assert second["time"] - first["time"] >= 0.3
 

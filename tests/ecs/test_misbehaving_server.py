@@ -130,7 +130,7 @@ def test_invalid_retry_after_ignored(server, value):
         client.describe_regions()
 
     (retry,) = [entry for entry in logs if entry["event"] == "ecs_retry"]
-    assert retry["wait_ms"] <= 50
+    assert retry["waitMs"] <= 50
 
 
 def test_sent_bytes_match_signed_bytes(server):
