@@ -1,4 +1,4 @@
-"""What every handler does at the start and end of an invocation.
+"""Start and end of every invocation, shared by the three handlers.
 
 `begin` binds the logging context, reads this invocation's credentials and builds
 the client, the deadlines and the report. `finish` adds the API call counts and
