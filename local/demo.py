@@ -1,10 +1,11 @@
 """The demo: the three triggers end to end against the ECS emulator on a realistic fleet.
 
 Run it with `make demo` (or `.venv/bin/python -m local.demo`). It starts the
-emulator with a generated fleet in three regions, delivers instance events and an
-Auto Scaling event through `instance_events`, runs `scheduled_sweep` with a timer
-event, serves `http_api` on loopback and sends the InstallCloudAssistant document's
-request example to it, then prints a summary. The handlers' JSON logs go to a file.
+emulator with a generated fleet in three regions and delivers instance events and
+an Auto Scaling event through `instance_events`. Then it runs `scheduled_sweep`
+with a timer event, serves `http_api` on loopback and sends it the
+InstallCloudAssistant document's request example. Last, it prints a summary. The
+handlers' JSON logs go to a file.
 """
 
 from __future__ import annotations
