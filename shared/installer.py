@@ -174,7 +174,8 @@ def _plan(run: Run, region: str, instance: Instance, now: datetime,
     if decision.action == AWAIT_REBOOT:
         run.report.add(Outcome(instance.instance_id, region, outcomes.AWAITING_REBOOT, decision.reason))
     elif decision.action == AWAIT_HEARTBEAT:
-        run.report.add(Outcome(instance.instance_id, region, outcomes.AWAITING_HEARTBEAT, decision.reason))
+        run.report.add(Outcome(instance.instance_id, region, outcomes.AWAITING_HEARTBEAT, decision.reason,
+                               retryable=decision.retryable or None))
     elif policy.dry_run:
         if decision.action == REBOOT_ONLY:
             action = "reboot"

@@ -34,6 +34,10 @@ class Policy:
     invocation_id: str = "local"
     # Seconds between writing a reboot claim and reading it back; see shared/reboot.py.
     claim_settle_seconds: float = 0.5
+    # A claim older than this belongs to an invocation that ended before marking its
+    # reboot: the template's longest function timeout is 10 minutes, and an agent
+    # rebooted by the claimer reports online within about 2 minutes.
+    claim_timeout: timedelta = timedelta(minutes=15)
     verify_interval_seconds: float = 5.0
 
     @classmethod
@@ -61,11 +65,16 @@ class Policy:
 
 @dataclass(frozen=True)
 class Decision:
-    """The action for an instance whose agent is offline, and why."""
+    """The action for an instance whose agent is offline, and why.
+
+    `retryable` marks a wait that a later attempt may end, such as another
+    invocation's claim that is still fresh.
+    """
 
     action: str
     reason: str
     reinstall: bool = False
+    retryable: bool = False
 
 
 def decide(
@@ -99,12 +108,21 @@ def decide(
         )
 
     age = now - marker.time
-    if age < policy.marker_grace:
-        if marker.state == markers.REBOOTING:
-            reason = f"reboot claimed by invocation {marker.owner} at {markers.format_time(marker.time)}"
-        else:
-            reason = f"rebooted at {markers.format_time(marker.time)}; waiting for the agent's first heartbeat"
+    if marker.state == markers.REBOOTING and age < policy.claim_timeout:
+        # The claimer may still be working, or may have ended before its reboot, so a retry checks again.
+        reason = f"install and reboot claimed by invocation {marker.owner} at {markers.format_time(marker.time)}"
+        return Decision(AWAIT_HEARTBEAT, reason, retryable=True)
+    if marker.state == markers.REBOOTED and age < policy.marker_grace:
+        reason = f"rebooted at {markers.format_time(marker.time)}; waiting for the agent's first heartbeat"
         return Decision(AWAIT_HEARTBEAT, reason)
+    if marker.state == markers.REBOOTING:
+        claim_minutes = int(policy.claim_timeout.total_seconds() // 60)
+        return Decision(
+            INSTALL,
+            f"the claim of invocation {marker.owner} at {markers.format_time(marker.time)} is over "
+            f"{claim_minutes} minutes old and the agent is offline; installing again",
+            reinstall=True,
+        )
 
     return Decision(
         INSTALL,

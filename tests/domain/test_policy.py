@@ -85,3 +85,27 @@ def test_claim_fits_tag_value_limit():
     claim = markers.claim_value("x" * 500, NOW)
 
     assert len(claim) <= markers.MAX_TAG_VALUE_LENGTH
+
+
+def test_fresh_claim_wait_is_retryable():
+    marker = markers.Marker(markers.REBOOTING, NOW - timedelta(minutes=2), owner="req-1")
+
+    decision = decide(Policy(), marker, NEW, None, NOW)
+
+    assert decision.action == AWAIT_HEARTBEAT
+    assert decision.retryable
+
+
+def test_stale_claim_installs_again():
+    marker = markers.Marker(markers.REBOOTING, NOW - timedelta(minutes=16), owner="req-1")
+
+    decision = decide(Policy(), marker, NEW, None, NOW)
+
+    assert decision.action == INSTALL
+    assert decision.reinstall
+
+
+def test_released_marker_installs():
+    marker = markers.Marker(markers.RELEASED, NOW - timedelta(minutes=1))
+
+    assert decide(Policy(), marker, NEW, None, NOW).action == INSTALL

@@ -85,7 +85,9 @@ def test_foreign_claim_blocks_reboot(emulator):
 
     ensure_agent(run, "cn-hangzhou", [NEW])
 
-    assert outcomes_by_id(run)[NEW] == "awaiting_heartbeat"
+    [item] = run.report.outcomes()
+    assert item.outcome == "awaiting_heartbeat"
+    assert item.retryable is True
     assert calls_of(emulator, "RebootInstances") == []
 
 
