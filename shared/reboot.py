@@ -30,6 +30,7 @@ from shared.work import InstallBatch, RebootItem
 log = get_logger("shared.reboot")
 
 REBOOT_BATCH = 100
+RESTORE_ROUNDS = 3
 
 
 def write_marker_or_error(run: Run, region: str, instance_ids: Sequence[str], value: str) -> EcsError | None:
@@ -92,10 +93,22 @@ def _restore_installed_marker(run: Run, region: str, items: Sequence[RebootItem]
     installs; the others get `installed:`, so the next run only reboots.
     """
     now = markers.now_utc()
-    write_marker(run, region, [item.instance_id for item in items if item.install is None],
-                 markers.installed_value(now))
-    write_marker(run, region, [item.instance_id for item in items if item.install is not None],
-                 markers.released_value(now))
+    _write_patiently(run, region, [item.instance_id for item in items if item.install is None],
+                     markers.installed_value(now))
+    _write_patiently(run, region, [item.instance_id for item in items if item.install is not None],
+                     markers.released_value(now))
+
+
+def _write_patiently(run: Run, region: str, instance_ids: list[str], value: str) -> None:
+    """Write a marker that replaces our claim, trying again after retryable failures.
+
+    A claim left on an instance blocks other invocations until it expires, so this
+    write gets up to RESTORE_ROUNDS rounds of the client's own retries.
+    """
+    for _ in range(RESTORE_ROUNDS):
+        error = write_marker_or_error(run, region, instance_ids, value)
+        if error is None or not error.retryable or run.fatal is not None:
+            return
 
 
 def _reboot_batch(run: Run, region: str, batch: list[RebootItem], install_batch: InstallBatch | None) -> None:

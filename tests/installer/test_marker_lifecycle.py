@@ -170,3 +170,18 @@ def test_concurrent_duplicates_install_once(emulator):
     assert len(calls_of(emulator, "RebootInstances")) == 1
     outcomes = sorted(outcomes_by_id(run)[NEW] for run in runs)
     assert outcomes == ["awaiting_heartbeat", "rebooted"]
+
+
+def test_claim_replaced_despite_throttling(emulator):
+    emulator.reset({"regions": [], "instances": [instance(NEW, age_minutes=2)]})
+    # The read-back fails, and so does the first round of attempts to replace the claim.
+    emulator.set_faults([
+        {"kind": "unavailable", "action": "DescribeInstances", "nth": [2, 3, 4]},
+        {"kind": "throttle", "action": "TagResources", "nth": [2, 3, 4]},
+    ])
+    run = make_run(emulator)
+
+    ensure_agent(run, "cn-hangzhou", [NEW])
+
+    assert state_of(emulator, NEW)["Tags"][MARKER].startswith("released:")
+    assert len(calls_of(emulator, "TagResources")) == 5
