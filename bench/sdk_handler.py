@@ -1,8 +1,8 @@
 """Benchmark-only: the `instance_events` work for one instance, built on the official ECS SDK.
 
 It makes the product's seven calls for a new instance without the agent, in the
-same order: DescribeInstances, DescribeCloudAssistantStatus, InstallCloudAssistant,
-TagResources (reboot claim), DescribeInstances (claim read-back), RebootInstances,
+same order: DescribeInstances, DescribeCloudAssistantStatus, TagResources (reboot
+claim), DescribeInstances (claim read-back), InstallCloudAssistant, RebootInstances,
 TagResources (`rebooted` marker), and logs JSON lines through structlog. It reads
 only the single EventBridge `ecs:Instance:StateChange` event form, because the cold
 start benchmark sends nothing else. Never deployed.
@@ -104,13 +104,15 @@ def handler(event, context):
         log.info("invocation_summary", outcome="already_online", instanceId=instance_id)
         return json.dumps({"outcome": "already_online"})
 
-    client.install_cloud_assistant(ecs.InstallCloudAssistantRequest(region_id=region, instance_id=[instance_id]))
+    install = ecs.InstallCloudAssistantRequest(region_id=region, instance_id=[instance_id])
     created = datetime.strptime(instance.creation_time, "%Y-%m-%dT%H:%MZ").replace(tzinfo=timezone.utc)
     if now - created > NEW_INSTANCE_WINDOW:
+        client.install_cloud_assistant(install)
         _tag(client, region, instance_id, f"installed:{now.strftime(TIME_FORMAT)}")
         log.info("invocation_summary", outcome="installed", instanceId=instance_id)
         return json.dumps({"outcome": "installed"})
 
+    # As in the product, an instance rebooted right after the install is claimed before the install.
     claim = f"rebooting:{request_id}@{now.strftime(TIME_FORMAT)}"
     _tag(client, region, instance_id, claim)
     time.sleep(CLAIM_SETTLE_SECONDS)
@@ -119,6 +121,7 @@ def handler(event, context):
         log.info("reboot_claim_lost", instanceId=instance_id)
         return json.dumps({"outcome": "awaiting_heartbeat"})
 
+    client.install_cloud_assistant(install)
     reboot = ecs.RebootInstancesRequest(region_id=region, instance_id=[instance_id], force_reboot=False,
                                         batch_optimization="SuccessFirst")
     client.reboot_instances(reboot)
