@@ -93,6 +93,28 @@ def _mask(value: Any, secrets: frozenset[str], depth: int = 0) -> Any:
     return _mask(str(value), secrets, depth + 1)
 
 
+def redact_secret_values(value: Any) -> Any:
+    """Return `value` with every registered secret masked in its strings.
+
+    Reports and HTTP responses go through this, because they can echo caller input.
+    """
+    with _secret_lock:
+        secrets = frozenset(_secret_values)
+    if not secrets:
+        return value
+    return _redact_values(value, secrets)
+
+
+def _redact_values(value: Any, secrets: frozenset[str]) -> Any:
+    if isinstance(value, str):
+        return _mask_text(value, secrets)
+    if isinstance(value, dict):
+        return {key: _redact_values(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_values(item, secrets) for item in value]
+    return value
+
+
 def mask_secrets(_logger: Any, _method: str, event_dict: dict) -> dict:
     """Mask values under secret-sounding keys and every registered secret value.
 

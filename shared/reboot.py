@@ -243,7 +243,8 @@ def _install_claimed(run: Run, region: str, owned: list[RebootItem],
             installed[install_item.instance.instance_id] = request_id
 
     not_installed = [item for item in pending if item.instance_id not in installed and item.instance_id not in unsure]
-    write_marker(run, region, [item.instance_id for item in not_installed], markers.released_value(markers.now_utc()))
+    released = markers.released_value(markers.now_utc())
+    _write_patiently(run, region, [item.instance_id for item in not_installed], released)
 
     for item in pending:
         if item.instance_id in installed:

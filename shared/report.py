@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from shared.logs import get_logger
+from shared.logs import get_logger, redact_secret_values
 
 INVALID_ID = "invalid_id"
 NOT_FOUND = "not_found"
@@ -178,7 +178,7 @@ class Report:
         }
         if deferred_work:
             result["deferredWork"] = deferred_work
-        return result
+        return redact_secret_values(result)
 
     def log_summary(self) -> None:
         summary = self.to_dict()

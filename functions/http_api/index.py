@@ -10,10 +10,11 @@ from __future__ import annotations
 from shared.config import load_config
 from shared.httpapi.app import handle
 from shared.httpapi.errors import status_line
-from shared.logs import configure_logging
+from shared.logs import configure_logging, register_secret
 
 CONFIG = load_config()
 configure_logging(CONFIG.log_level)
+register_secret(CONFIG.http_api_token)
 
 _cold_start = True
 

@@ -18,7 +18,7 @@ from shared.httpapi.render import error_document, render
 from shared.httpapi.request import ApiRequest, collect_parameters, parse_api_request, read_body
 from shared.installer import ensure_agent
 from shared.invocation import begin, finish, request_id_of
-from shared.logs import bind_invocation, get_logger
+from shared.logs import bind_invocation, get_logger, redact_secret_values
 from shared.run import Run
 from shared.validation import region_error
 
@@ -127,7 +127,8 @@ def handle(environ: dict[str, Any], context: object, config: Config, cold_start:
     except ApiError as error:
         log.warning("http_request_rejected", status=error.status, code=error.code, reason=error.message,
                     method=environ.get("REQUEST_METHOD"))
-        content_type, body = render("Error", error_document(request_id, error.code, error.message), xml)
+        message = redact_secret_values(error.message)
+        content_type, body = render("Error", error_document(request_id, error.code, message), xml)
         return error.status, {"Content-Type": content_type, **error.headers}, body
     except Exception:  # noqa: BLE001 - no traceback may reach the caller
         log.exception("http_request_failed")

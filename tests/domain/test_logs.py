@@ -73,3 +73,15 @@ def test_capture_logs_sees_events():
 
     assert captured[0]["event"] == "captured_event"
     assert captured[0]["log_level"] == "warning"
+
+
+def test_report_masks_registered_secret():
+    from shared.report import Report
+
+    register_secret("caller-echoed-secret-42")
+    report = Report("req-1", "test")
+    report.reject("invalid payload", "prefix caller-echoed-secret-42 suffix")
+
+    rejected = report.to_dict()["rejected"][0]
+    assert "caller-echoed-secret-42" not in rejected["value"]
+    assert rejected["value"] == "prefix *** suffix"
