@@ -211,8 +211,14 @@ def _claim(run: Run, region: str, batch: list[RebootItem]) -> list[RebootItem]:
         elif instance.tags.get(run.policy.marker_key) != claim:
             found = instance.tags.get(run.policy.marker_key, "")
             log.info("reboot_claim_lost", instanceId=item.instance_id, regionId=region, marker=found)
-            _not_rebooted(run, region, item, f"reboot left to another invocation, which claimed it ({found})",
-                          reboot_only_outcome=outcomes.AWAITING_HEARTBEAT)
+            if item.install is not None:
+                # Nothing is installed yet and the other claimer may fail, so a retry checks again.
+                run.report.add(Outcome(item.instance_id, region, outcomes.AWAITING_HEARTBEAT,
+                                       f"install and reboot left to another invocation, which claimed them ({found})",
+                                       retryable=True))
+            else:
+                _not_rebooted(run, region, item, f"reboot left to another invocation, which claimed it ({found})",
+                              reboot_only_outcome=outcomes.AWAITING_HEARTBEAT)
         elif instance.status != "Running":
             _restore_installed_marker(run, region, [item])
             _not_rebooted(run, region, item, f"status became {instance.status} before the reboot",

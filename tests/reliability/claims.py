@@ -37,6 +37,7 @@ class ClaimFigures:
     # Seconds from sending the claim's TagResources to receiving the read-back DescribeInstances.
     windows: list[float] = field(default_factory=list)
     unhandled: list[str] = field(default_factory=list)
+    redeliveries: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
 
     def window_summary(self) -> str:
@@ -92,10 +93,16 @@ def _deliver_at_once(functions, events, figures: ClaimFigures) -> None:
     def deliver(function) -> None:
         start.wait()
         for event in events:
-            try:
-                function.invoke(event)
-            except FcError as error:
-                figures.unhandled.append(f"{error.error_type}: {error.error_message}")
+            # The invocation that loses the claim may ask for a redelivery; FC retries it up to 3 times.
+            for _attempt in range(4):
+                try:
+                    function.invoke(event)
+                    break
+                except FcError as error:
+                    if error.error_type != "TransientFailureError":
+                        figures.unhandled.append(f"{error.error_type}: {error.error_message}")
+                        break
+                    figures.redeliveries += 1
 
     with captured_stdout() as lines:
         threads = [threading.Thread(target=deliver, args=(function,)) for function in functions]
