@@ -1,4 +1,4 @@
-"""What to do with one instance whose agent is offline: the reboot policy and the marker rules."""
+"""Decisions for an instance whose agent is offline: the reboot policy and the marker rules."""
 
 from __future__ import annotations
 

@@ -181,13 +181,18 @@ class Report:
         return redact_secret_values(result)
 
     def log_summary(self) -> None:
-        summary = self.to_dict()
+        """Log one summary line from the counts, without building the instance list."""
+        with self._lock:
+            counts = dict(self._counts)
+            api_calls = dict(self.api_calls)
+            rejected_count = len(self._rejected)
+            deferred_work = list(self._deferred_work)
         log.info(
             "invocation_summary",
-            complete=summary["complete"],
-            durationMs=summary["durationMs"],
-            counts=summary["counts"],
-            apiCalls=summary["apiCalls"],
-            rejectedCount=len(summary["rejected"]),
-            deferredWork=summary.get("deferredWork", []),
+            complete=self.complete,
+            durationMs=int((time.monotonic() - self.started) * 1000),
+            counts=counts,
+            apiCalls=api_calls,
+            rejectedCount=rejected_count,
+            deferredWork=deferred_work,
         )

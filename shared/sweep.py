@@ -3,7 +3,7 @@
 The main thread pages through `DescribeInstances` (Running only, 100 a page),
 round-robin across regions, and hands each page to a worker. The worker checks
 the agent status and adds the instances that need an install to its region's
-pending work, which is installed in full batches of INSTALL_BATCH_SIZE across
+pending work. That work is installed in full batches of INSTALL_BATCH_SIZE across
 pages, so a sweep makes as few install and marker calls as the fleet allows.
 At most twice `max_concurrency` pages are held at once, plus less than one batch
 per region, so memory does not grow with the fleet. Once the deadline is reached

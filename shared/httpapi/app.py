@@ -73,7 +73,7 @@ def _install(run: Run, request: ApiRequest, config: Config) -> dict[str, Any]:
 
 
 def _raise_nothing_done(instances: list) -> None:
-    """Raise an error status when no instance was handled, so a caller that checks only the status sees it."""
+    """Raise an error status when no instance was handled, so a caller that checks only the status notices."""
     codes = sorted({item.error_code or item.outcome for item in instances})
     retryable = any(item.retryable for item in instances)
     message = f"No instance was handled: the ECS calls failed ({', '.join(codes)})"
